@@ -1,0 +1,31 @@
+"""Why a file could not be ingested: a stable kind for queries, a sentence for people.
+
+The kinds are a contract (they land in ``ingest_errors.error_kind`` and analysts filter
+on them), so add new ones here rather than inventing strings at the raise site.
+"""
+
+from __future__ import annotations
+
+ERROR_KINDS: dict[str, str] = {
+    "empty_file": "the file has zero bytes",
+    "too_large": "the file is larger than the configured size limit",
+    "expands_too_large": "the docx archive expands past the configured limit (possible zip bomb)",
+    "unsupported_format": "the file type is not one shufa reads (docx, pdf, txt)",
+    "corrupt_file": "the file is truncated or damaged and cannot be parsed",
+    "encrypted": "the file is password-protected",
+    "no_text_layer": "the pdf has no text layer (a scan); it needs OCR first",
+    "unreadable_encoding": "the text encoding could not be determined",
+    "no_text": "the file parsed but holds no text",
+    "read_failed": "an unexpected error while reading the file",
+}
+
+
+class IngestError(Exception):
+    """A file that cannot become a document. ``kind`` is one of ERROR_KINDS."""
+
+    def __init__(self, kind: str, reason: str):
+        if kind not in ERROR_KINDS:
+            raise ValueError(f"unknown ingest error kind {kind!r}")
+        super().__init__(f"{kind}: {reason}")
+        self.kind = kind
+        self.reason = reason

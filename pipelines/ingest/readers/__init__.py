@@ -1,0 +1,1 @@
+"""One reader per file format. Each takes the file's bytes and returns a ReadResult."""

@@ -1,0 +1,189 @@
+"""PDF reports: text per page, lines rejoined into paragraphs, running headers dropped.
+
+A PDF stores lines, not paragraphs, and Chinese has no spaces to hint where a broken line
+continues. A line continues the paragraph above unless the line above stopped short of the
+right margin, this line is indented, or it starts a numbered heading. Lines that repeat at
+the top or bottom of most pages (running titles) and bare page numbers are dropped. Tables
+pdfplumber finds become cell blocks, and their text is kept out of the paragraphs.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from ..errors import IngestError
+from ..model import Location, RawBlock, ReadResult
+from ..normalize import normalize_text
+from ..sections import heading_level
+
+# A page with fewer visible characters than this is treated as having no text layer.
+MIN_CHARS_PER_DOCUMENT = 20
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–~\s]*\d{1,4}[-—–~\s]*|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|page\s*\d+)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Line:
+    page: int
+    text: str
+    x0: float
+    x1: float
+    top: float
+    char_width: float
+
+
+def _open(data: bytes) -> pdfplumber.PDF:
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise IngestError("corrupt_file", "does not start with a PDF header (%PDF)")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _ = pdf.pages  # forces the page tree to be read, where damage usually shows
+        return pdf
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower():
+            raise IngestError("encrypted", "password-protected PDF") from exc
+        raise IngestError("corrupt_file", f"PDF cannot be parsed: {cause!r}") from exc
+    except PDFPasswordIncorrect as exc:
+        raise IngestError("encrypted", "password-protected PDF") from exc
+    except Exception as exc:  # pdfminer raises a zoo of types on damaged files
+        raise IngestError("corrupt_file", f"PDF cannot be parsed: {type(exc).__name__}: {exc}") from exc
+
+
+def _outside(bboxes):
+    def keep(obj) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in bboxes)
+
+    return keep
+
+
+def _page_items(page, page_no: int, table_counter: list[int]) -> list[tuple[float, object]]:
+    """(top, item) pairs for one page: _Line objects and lists of table-cell RawBlocks."""
+    items: list[tuple[float, object]] = []
+    tables = page.find_tables()
+    for table in tables:
+        table_counter[0] += 1
+        cells: list[RawBlock] = []
+        for row_no, row in enumerate(table.extract(), start=1):
+            for col_no, cell in enumerate(row, start=1):
+                if cell and cell.strip():
+                    cells.append(
+                        RawBlock(
+                            text=cell,
+                            location=Location(page=page_no, table=table_counter[0], row=row_no, col=col_no),
+                            kind="table_cell",
+                        )
+                    )
+        items.append((table.bbox[1], cells))
+    text_page = page.filter(_outside([t.bbox for t in tables])) if tables else page
+    for line in text_page.extract_text_lines(return_chars=True):
+        chars = [c for c in line["chars"] if c["text"].strip()]
+        if not chars:
+            continue
+        width = sorted(c["x1"] - c["x0"] for c in chars)[len(chars) // 2]
+        items.append((line["top"], _Line(page_no, line["text"], line["x0"], line["x1"], line["top"], width)))
+    items.sort(key=lambda pair: pair[0])
+    return items
+
+
+def _running_lines(pages: list[list[_Line]]) -> set[str]:
+    """Texts (digits folded) that open or close at least half of the pages: running headers/footers."""
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        edge = {_fold_digits(line.text) for line in lines[:1] + lines[-1:]}
+        counts.update(edge)
+    return {text for text, n in counts.items() if n >= max(2, len(pages) / 2)}
+
+
+def _fold_digits(text: str) -> str:
+    return re.sub(r"\d+", "#", normalize_text(text))
+
+
+def _join_lines(lines: list[_Line], left: float, right: float, paragraph_no: Counter[int]) -> list[RawBlock]:
+    """Rejoin lines into paragraphs (see the module docstring for the rule).
+
+    ``left``/``right`` are the text column's margins; ``paragraph_no`` counts paragraphs
+    per page across calls (a table splits the running text into several calls).
+    """
+    blocks: list[RawBlock] = []
+    current: list[_Line] = []
+
+    def flush() -> None:
+        if current:
+            page = current[0].page
+            paragraph_no[page] += 1
+            text = "".join(line.text for line in current)
+            blocks.append(RawBlock(text=text, location=Location(page=page, paragraph=paragraph_no[page])))
+            current.clear()
+
+    for line in lines:
+        starts_new = (
+            not current
+            or current[-1].x1 < right - 2 * current[-1].char_width  # line above stopped short
+            or line.x0 > left + 1.5 * line.char_width  # indented first line
+            or heading_level(normalize_text(line.text)) is not None
+        )
+        if starts_new:
+            flush()
+        current.append(line)
+    flush()
+    return blocks
+
+
+def read_pdf(data: bytes) -> ReadResult:
+    pdf = _open(data)
+    with pdf:
+        table_counter = [0]
+        pages_items: list[list[tuple[float, object]]] = []
+        visible_chars = 0
+        try:
+            for page_no, page in enumerate(pdf.pages, start=1):
+                visible_chars += sum(1 for c in page.chars if c["text"].strip())
+                pages_items.append(_page_items(page, page_no, table_counter))
+        except IngestError:
+            raise
+        except Exception as exc:
+            raise IngestError("corrupt_file", f"PDF page cannot be read: {type(exc).__name__}: {exc}") from exc
+        page_count = len(pdf.pages)
+    if visible_chars < MIN_CHARS_PER_DOCUMENT:
+        raise IngestError(
+            "no_text_layer",
+            f"{page_count} page(s) but only {visible_chars} characters of text: a scanned PDF needs OCR first",
+        )
+
+    page_lines = [[item for _, item in items if isinstance(item, _Line)] for items in pages_items]
+    running = _running_lines(page_lines)
+
+    def is_body(line: _Line) -> bool:
+        return _fold_digits(line.text) not in running and not _PAGE_NUMBER.match(normalize_text(line.text))
+
+    body = [line for lines in page_lines for line in lines if is_body(line)]
+    left = min((line.x0 for line in body), default=0.0)
+    right = max((line.x1 for line in body), default=0.0)
+    paragraph_no: Counter[int] = Counter()
+    blocks: list[RawBlock] = []
+    pending: list[_Line] = []
+    for items in pages_items:
+        for _, item in items:
+            if isinstance(item, _Line):
+                if is_body(item):
+                    pending.append(item)
+            else:  # a table interrupts the running text
+                blocks.extend(_join_lines(pending, left, right, paragraph_no))
+                pending = []
+                blocks.extend(item)
+    blocks.extend(_join_lines(pending, left, right, paragraph_no))
+    return ReadResult(blocks=blocks, pages=page_count)

@@ -1,0 +1,1 @@
+"""Document metadata: which county, which year, what kind of report, by whom."""

@@ -1,0 +1,49 @@
+"""Metadata a person supplied next to a report: ``<file>.meta.json`` or a folder ``manifest.csv``.
+
+These are the most trusted source (someone who knew the report wrote them down), so a bad
+sidecar is reported as a flag on the document, never a reason to drop the document.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+SIDECAR_SUFFIX = ".meta.json"
+MANIFEST_NAME = "manifest.csv"
+FIELDS = ("county", "county_code", "city", "province", "year", "report_type", "issuer_role")
+
+
+def is_metadata_file(path: Path) -> bool:
+    return path.name.endswith(SIDECAR_SUFFIX) or path.name == MANIFEST_NAME
+
+
+def _clean(record: dict) -> dict:
+    out = {k: record[k] for k in FIELDS if record.get(k) not in (None, "")}
+    if "year" in out:
+        out["year"] = int(out["year"])
+    if "county_code" in out:
+        out["county_code"] = str(out["county_code"]).strip()
+    return out
+
+
+def read_supplied_metadata(path: Path) -> tuple[dict, str | None, list[str]]:
+    """(fields, source, flags) for a report file: sidecar beats manifest; invalid ones give a flag."""
+    flags: list[str] = []
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if sidecar.exists():
+        try:
+            return _clean(json.loads(sidecar.read_text("utf-8"))), "sidecar", flags
+        except (ValueError, TypeError, AttributeError) as exc:
+            flags.append(f"sidecar_invalid: {exc}")
+    manifest = path.with_name(MANIFEST_NAME)
+    if manifest.exists():
+        try:
+            with manifest.open(encoding="utf-8-sig", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    if (row.get("file") or "").strip() == path.name:
+                        return _clean(row), "manifest", flags
+        except (ValueError, TypeError, csv.Error) as exc:
+            flags.append(f"manifest_invalid: {exc}")
+    return {}, None, flags
