@@ -59,9 +59,12 @@ def scan_raw(raw_dir: Path) -> list[Path]:
     )
 
 
-def ingest_file(path: Path, raw_dir: Path, limits: ReadLimits = ReadLimits()) -> IngestedDocument | FailedFile:
-    """Read one file into a document, or say why it cannot be one. Never raises for bad input."""
-    relative = path.relative_to(raw_dir).as_posix()
+def ingest_file(path: Path, relative: str, limits: ReadLimits = ReadLimits()) -> IngestedDocument | FailedFile:
+    """Read one file into a document, or say why it cannot be one. Never raises for bad input.
+
+    ``relative`` is the path recorded for the file (relative to the raw folder); its folders
+    and name are the last-resort source of county and year.
+    """
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:  # refuse before reading it into memory
@@ -94,7 +97,7 @@ def ingest_corpus(
     result = CorpusResult()
     seen: set[str] = set()
     for done, path in enumerate(paths, start=1):
-        outcome = ingest_file(path, raw_dir, limits)
+        outcome = ingest_file(path, path.relative_to(raw_dir).as_posix(), limits)
         if isinstance(outcome, FailedFile):
             result.failures.append(outcome)
         else:

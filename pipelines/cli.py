@@ -1,0 +1,149 @@
+"""The ``shufa`` command: build the warehouse, or look at files before ingesting them.
+
+    shufa build   [--raw DIR] [--warehouse PATH] [--verbose]
+    shufa inspect FILE... [--json]
+    shufa text    FILE [--blocks]
+
+``--raw`` and ``--warehouse`` default to SHUFA_RAW and SHUFA_WAREHOUSE, then to
+data/raw and data/warehouse/warehouse.duckdb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path, PurePosixPath
+
+from . import settings
+from .ingest.corpus import FailedFile, ingest_file
+from .ingest.document import MiB, ReadLimits
+
+
+def _limits() -> ReadLimits:
+    return ReadLimits(settings.max_file_mb() * MiB, settings.max_docx_expanded_mb() * MiB)
+
+
+def _recorded_path(arg: str) -> str:
+    """The path as the user wrote it, without a root, so its folders can hint at county and year."""
+    path = PurePosixPath(Path(arg).as_posix())
+    return str(path.relative_to(path.anchor)) if path.anchor else str(path)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build  # Dagster is imported only for the commands that need it
+
+    raw = args.raw or settings.raw_dir()
+    warehouse = args.warehouse or settings.warehouse_path()
+    if not raw.is_dir():
+        print(f"shufa build: raw folder {raw} does not exist (use --raw DIR or set SHUFA_RAW)", file=sys.stderr)
+        return 2
+    print(f"building {warehouse} from {raw} ...", flush=True)
+    started = time.perf_counter()
+    summary = build(raw, warehouse, log_level="INFO" if args.verbose else "ERROR")
+    elapsed = time.perf_counter() - started
+    if not summary.success:
+        print(f"shufa build: FAILED after {elapsed:.1f}s\n{summary.failure}", file=sys.stderr)
+        return 1
+    print(f"documents ingested: {summary.documents}")
+    print(f"files failed:       {summary.failed}")
+    print(f"text blocks:        {summary.blocks}")
+    for table, rows in summary.figures.items():
+        print(f"{table + ':':<20}{rows}")
+    for path, kind, reason in summary.errors:
+        print(f"  failed  {path}: {kind}: {reason}")
+    for check in summary.failed_checks:
+        print(f"  check failed: {check}")
+    print(f"done in {elapsed:.1f}s -> {warehouse}")
+    return 0
+
+
+def _inspect_record(arg: str) -> dict:
+    path = Path(arg)
+    record = dict.fromkeys(
+        ["file", "format", "county", "county_code", "city", "province", "year", "report_type",
+         "issuer_role", "blocks", "chars", "error_kind", "error"]
+    )
+    record["file"] = arg
+    if not path.is_file():
+        record.update(error_kind="read_failed", error="no such file")
+        return record
+    outcome = ingest_file(path, _recorded_path(arg), _limits())
+    record["format"] = path.suffix.lower().lstrip(".") or None
+    if isinstance(outcome, FailedFile):
+        record.update(error_kind=outcome.error_kind, error=outcome.reason)
+        return record
+    meta = outcome.metadata
+    record.update(
+        format=outcome.parsed.format, county=meta.county, county_code=meta.county_code, city=meta.city,
+        province=meta.province, year=meta.year, report_type=meta.report_type, issuer_role=meta.issuer_role,
+        blocks=len(outcome.parsed.blocks), chars=outcome.parsed.chars,
+    )
+    return record
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    records = [_inspect_record(f) for f in args.files]
+    for r in records:
+        if args.json:
+            print(json.dumps(r, ensure_ascii=False))
+        elif r["error_kind"]:
+            print(f"{r['file']}: ERROR {r['error_kind']}: {r['error']}")
+        else:
+            county = f"{r['county'] or '?'} {r['county_code'] or ''}".strip()
+            print(
+                f"{r['file']}: {r['format']}, {county} ({r['city'] or '?'}, {r['province'] or '?'}), "
+                f"year {r['year'] or '?'}, {r['report_type']}, issuer {r['issuer_role'] or '?'}, "
+                f"{r['blocks']} blocks, {r['chars']} chars"
+            )
+    return 1 if any(r["error_kind"] for r in records) else 0
+
+
+def cmd_text(args: argparse.Namespace) -> int:
+    outcome = ingest_file(Path(args.file), _recorded_path(args.file), _limits()) if Path(args.file).is_file() else None
+    if outcome is None:
+        print(f"shufa text: no such file: {args.file}", file=sys.stderr)
+        return 2
+    if isinstance(outcome, FailedFile):
+        print(f"shufa text: {args.file}: {outcome.error_kind}: {outcome.reason}", file=sys.stderr)
+        return 1
+    for block in outcome.parsed.blocks:
+        if args.blocks:
+            loc = block.location
+            where = ",".join(f"{k}={v}" for k, v in (("page", loc.page), ("para", loc.paragraph), ("table", loc.table),
+                                                     ("row", loc.row), ("col", loc.col)) if v is not None)
+            print(f"[{block.block_no} {block.kind} {where}] {' > '.join(block.section_path)}")
+        print(block.text)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="shufa", description="Figures from Chinese county rule-of-law reports, into DuckDB.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="ingest the raw folder into the warehouse (runs the Dagster assets in process)")
+    b.add_argument("--raw", type=Path, help=f"folder of reports (default: $SHUFA_RAW or {settings.DEFAULT_RAW_DIR})")
+    b.add_argument("--warehouse", type=Path, help=f"DuckDB file (default: $SHUFA_WAREHOUSE or {settings.DEFAULT_WAREHOUSE})")
+    b.add_argument("--verbose", action="store_true", help="show Dagster's run log")
+    b.set_defaults(func=cmd_build)
+
+    i = sub.add_parser("inspect", help="show what shufa makes of files, without touching any warehouse")
+    i.add_argument("files", nargs="+")
+    i.add_argument("--json", action="store_true", help="one JSON object per file")
+    i.set_defaults(func=cmd_inspect)
+
+    t = sub.add_parser("text", help="print a file's normalised text")
+    t.add_argument("file")
+    t.add_argument("--blocks", action="store_true", help="show each block's number, kind, location and section")
+    t.set_defaults(func=cmd_text)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The ingest domain: files in the raw folder → documents, blocks and errors in DuckDB."""

@@ -1,0 +1,1 @@
+"""Reference data: China's county-level administrative divisions."""

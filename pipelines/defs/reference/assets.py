@@ -1,0 +1,31 @@
+"""China's county-level divisions 1980-2024 as a warehouse table, for joins and renames."""
+
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from ...metadata.admin_divisions import admin_units_frame
+from ..check_sql import sql_check_result
+
+# Fewer current county-level units than this means the source data is broken or truncated.
+MIN_CURRENT_UNITS = 2800
+
+
+@dg.asset(group_name="reference", description="County-level units with codes, parents, years valid and lineage (renames).")
+def admin_divisions(warehouse: DuckDBResource) -> dg.MaterializeResult:
+    units = admin_units_frame()
+    with warehouse.get_connection() as con:
+        con.register("units", units)
+        con.execute((Path(__file__).parent / "admin_divisions.sql").read_text("utf-8"))
+        con.unregister("units")
+    latest = int(units["last_year"].max())
+    return dg.MaterializeResult(
+        metadata={"units": len(units), "latest_year": latest, "current_units": int((units["last_year"] == latest).sum())}
+    )
+
+
+@dg.asset_check(asset=admin_divisions, description=f"At least {MIN_CURRENT_UNITS} county-level units exist in the latest year.")
+def admin_divisions_complete(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+    return sql_check_result(warehouse, Path(__file__).parent / "admin_divisions_complete.sql")

@@ -1,0 +1,32 @@
+"""Where shufa reads and writes by default, and the limits it applies.
+
+Everything is overridable: command-line flags beat environment variables, which beat
+these defaults. Relative paths are relative to the working directory (the repo root when
+you follow the README).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_RAW_DIR = "data/raw"
+DEFAULT_WAREHOUSE = "data/warehouse/warehouse.duckdb"
+DEFAULT_MAX_FILE_MB = 50
+DEFAULT_MAX_DOCX_EXPANDED_MB = 200
+
+
+def raw_dir() -> Path:
+    return Path(os.environ.get("SHUFA_RAW", DEFAULT_RAW_DIR))
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("SHUFA_WAREHOUSE", DEFAULT_WAREHOUSE))
+
+
+def max_file_mb() -> int:
+    return int(os.environ.get("SHUFA_MAX_FILE_MB", DEFAULT_MAX_FILE_MB))
+
+
+def max_docx_expanded_mb() -> int:
+    return int(os.environ.get("SHUFA_MAX_DOCX_EXPANDED_MB", DEFAULT_MAX_DOCX_EXPANDED_MB))
