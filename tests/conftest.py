@@ -1,0 +1,25 @@
+"""Shared fixtures. Test files are built by ``builders``; the seeds are read from ../shared/seeds."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+sys.path.insert(0, str(Path(__file__).parent))  # make `builders` importable from tests
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not present in this checkout")
+    return SEEDS
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Share one admin-division cache across the session, away from the user's home."""
+    monkeypatch.setenv("SHUFA_CACHE", str(tmp_path_factory.getbasetemp() / "shufa-cache"))
