@@ -13,7 +13,7 @@ from ..check_sql import sql_check_result
 MIN_CURRENT_UNITS = 2800
 
 
-@dg.asset(group_name="reference", description="County-level units with codes, parents, years valid and lineage (renames).")
+@dg.asset(group_name="reference", kinds={"duckdb"}, description="County-level units with codes, parents, years valid and lineage (renames).")
 def admin_divisions(warehouse: DuckDBResource) -> dg.MaterializeResult:
     units = admin_units_frame()
     with warehouse.get_connection() as con:

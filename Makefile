@@ -1,0 +1,43 @@
+# shufa — the two commands that matter:
+#   make run    set up .venv and build data/warehouse/warehouse.duckdb from data/raw/
+#   make test   set up .venv with the dev extras and run the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+.PHONY: run test dev sample clean help
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps record that the environment matches pyproject.toml; editing it reinstalls.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/shufa build
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+#   make dev    the Dagster UI (asset graph, runs, checks) on http://127.0.0.1:3000
+dev: $(VENV)/.installed-dev
+	mkdir -p data/dagster_home
+	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev
+
+#   make sample regenerate the bundled sample corpus and its truth file (deterministic)
+sample: $(VENV)/.installed-dev
+	$(BIN)/python -m pipelines.samples.generate --out data/raw --truth data/sample_truth.csv
+
+#   make clean  remove the virtualenv and the built warehouse
+clean:
+	rm -rf $(VENV) data/warehouse/*.duckdb data/warehouse/*.wal

@@ -1,0 +1,147 @@
+"""End to end: the installed ``shufa`` command, run as a subprocess on a corpus of real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from builders import DocxTable, PdfPage, write_docx, write_pdf, write_scanned_pdf, write_txt
+
+SHUFA = [sys.executable, "-m", "pipelines.cli"]
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, env: dict | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([*SHUFA, *args], capture_output=True, text=True, cwd=cwd, env={**os.environ, **(env or {})}, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("raw")
+    (raw / "柳城县").mkdir()
+    write_docx(
+        raw / "柳城县" / "2023年报告.docx",
+        [("Title", "柳城县2023年法治政府建设年度报告"), ("Heading 1", "一、推进依法行政"), "全年办理行政复议案件26件。",
+         DocxTable([["指标", "数值"], ["法律援助案件", "312件"]])],
+    )
+    write_pdf(
+        raw / "柳城县" / "2022年报告.pdf",
+        [PdfPage(lines=["柳城县2022年法治政府建设年度报告", "  一、加强组织领导", "  召开常务会议学法12次。"]),
+         PdfPage(lines=["  二、强化执法监督", "  评查行政执法案卷240卷。"])],
+        running_header="柳城县法治政府建设", page_numbers=True,
+    )
+    write_txt(raw / "gb.txt", ["宁乡市市长2021年度述法报告", "一、履职情况", "全年开展普法活动36场。"], encoding="gb18030", newline="\r\n")
+    write_txt(raw / "copy_of_gb.txt", ["宁乡市市长2021年度述法报告", "一、履职情况", "全年开展普法活动36场。"], encoding="gb18030", newline="\r\n")
+    write_txt(raw / "masked.txt", ["**县2022年法治政府建设年度报告", "全年调解矛盾纠纷***件。"])
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    (raw / "broken.docx").write_bytes(b"PK\x03\x04 broken")
+    write_scanned_pdf(raw / "scan.pdf")
+    write_pdf(raw / "locked.pdf", [PdfPage(lines=["柳城县2021年法治政府建设年度报告"])], encrypt_password="pw")
+    (raw / ".hidden.txt").write_text("ignored", encoding="utf-8")
+    return raw
+
+
+EXPECTED_ERRORS = {
+    "broken.docx": "corrupt_file",
+    "empty.txt": "empty_file",
+    "locked.pdf": "encrypted",
+    "notes.xlsx": "unsupported_format",
+    "scan.pdf": "no_text_layer",
+}
+
+
+def _tables(path: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in ("documents", "document_files", "document_blocks", "ingest_errors", "admin_divisions")
+        }
+
+
+def test_build_end_to_end(corpus, tmp_path):
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    result = run("build", "--raw", str(corpus), "--warehouse", str(warehouse))
+    assert result.returncode == 0, result.stderr
+    assert "documents ingested: 4" in result.stdout
+    assert "files failed:       5" in result.stdout
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        docs = {
+            row[0]: row[1:]
+            for row in con.execute(
+                "SELECT path, format, county, county_code, county_status, year, report_type, issuer_role, blocks FROM documents"
+            ).fetchall()
+        }
+        errors = dict(con.execute("SELECT path, error_kind FROM ingest_errors").fetchall())
+        files = con.execute("SELECT count(*), count(DISTINCT doc_id) FROM document_files").fetchone()
+        cell = con.execute(
+            "SELECT b.table_no, b.row_no, b.col_no, b.section_path FROM document_blocks b JOIN documents d USING (doc_id) "
+            "WHERE d.format = 'docx' AND b.text = '312件'"
+        ).fetchone()
+        pdf_pages = con.execute("SELECT max(page) FROM document_blocks b JOIN documents d USING (doc_id) WHERE d.format='pdf'").fetchone()
+        admin = con.execute("SELECT count(*) FROM admin_divisions WHERE name = '柳城县'").fetchone()
+
+    assert errors == EXPECTED_ERRORS
+    assert docs["柳城县/2023年报告.docx"][:6] == ("docx", "柳城县", "450222", "resolved", 2023, "法治政府建设年度报告")
+    assert docs["柳城县/2022年报告.pdf"][:5] == ("pdf", "柳城县", "450222", "resolved", 2022)
+    assert docs["copy_of_gb.txt"][:7] == ("txt", "宁乡市", "430182", "resolved", 2021, "述法报告", "市长")
+    assert "gb.txt" not in docs  # same content as copy_of_gb.txt: stored once, under the first path
+    assert docs["masked.txt"][1:4] == (None, None, "masked")
+    assert files == (5, 4)  # five report files hold four distinct documents
+    assert cell == (1, 2, 2, ["一、推进依法行政"])
+    assert pdf_pages == (2,)
+    assert admin[0] >= 1
+
+
+def test_rebuild_changes_nothing(corpus, tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert run("build", "--raw", str(corpus), "--warehouse", str(warehouse)).returncode == 0
+    first = _tables(warehouse)
+    assert run("build", "--raw", str(corpus), "--warehouse", str(warehouse)).returncode == 0
+    assert _tables(warehouse) == first
+
+
+def test_environment_variables_set_the_defaults(corpus, tmp_path):
+    warehouse = tmp_path / "env.duckdb"
+    result = run("build", env={"SHUFA_RAW": str(corpus), "SHUFA_WAREHOUSE": str(warehouse)}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert warehouse.exists()
+
+
+def test_missing_raw_folder_is_a_clear_error(tmp_path):
+    result = run("build", "--raw", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_inspect_json(corpus, tmp_path):
+    result = run("inspect", "--json", str(corpus / "柳城县" / "2023年报告.docx"), str(corpus / "scan.pdf"))
+    assert result.returncode == 1  # one file cannot be ingested
+    good, bad = [json.loads(line) for line in result.stdout.splitlines()]
+    assert set(good) == {"file", "format", "county", "county_code", "city", "province", "year", "report_type",
+                         "issuer_role", "blocks", "chars", "error_kind", "error"}
+    assert (good["county_code"], good["city"], good["province"], good["year"]) == ("450222", "柳州市", "广西壮族自治区", 2023)
+    assert good["error_kind"] is None and good["blocks"] > 0
+    assert bad["error_kind"] == "no_text_layer" and bad["county"] is None
+    assert not list(tmp_path.glob("*.duckdb"))
+
+
+def test_text_prints_normalised_text(corpus):
+    result = run("text", str(corpus / "gb.txt"))
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == ["宁乡市市长2021年度述法报告", "一、履职情况", "全年开展普法活动36场。"]
+    blocks = run("text", "--blocks", str(corpus / "gb.txt")).stdout
+    assert "[2 paragraph para=3] 一、履职情况" in blocks
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).with_name("shufa")
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "build" in result.stdout
