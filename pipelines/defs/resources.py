@@ -10,6 +10,12 @@ from .. import settings
 from ..ingest.document import MiB, ReadLimits
 
 
+def warehouse_connection(warehouse: DuckDBResource):
+    """A connection to the warehouse, creating its folder on first use (a fresh clone has none)."""
+    Path(warehouse.database).parent.mkdir(parents=True, exist_ok=True)
+    return warehouse.get_connection()
+
+
 class RawCorpus(dg.ConfigurableResource):
     """The folder reports are dropped into, and the limits applied to each file."""
 
@@ -31,7 +37,6 @@ class RawCorpus(dg.ConfigurableResource):
 def build_resources(raw_dir: Path | None = None, warehouse: Path | None = None) -> dict[str, object]:
     """Resources for a run; unset arguments fall back to SHUFA_* environment variables, then defaults."""
     warehouse = warehouse or settings.warehouse_path()
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
     return {
         "raw_corpus": RawCorpus(
             path=str(raw_dir or settings.raw_dir()),

@@ -13,7 +13,7 @@ from dagster_duckdb import DuckDBResource
 
 from ...ingest.corpus import FailedFile, ingest_corpus
 from ...warehouse.raw_layer import replace_raw_layer
-from ..resources import RawCorpus
+from ..resources import RawCorpus, warehouse_connection
 
 GROUP = "ingest"
 PROGRESS_EVERY = 50
@@ -39,7 +39,7 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
             context.log.info(f"read {done}/{total} files")
 
     result = ingest_corpus(root, raw_corpus.limits(), progress=progress)
-    with warehouse.get_connection() as con:
+    with warehouse_connection(warehouse) as con:
         replace_raw_layer(con, result, datetime.now(UTC).replace(tzinfo=None))
 
     statuses = Counter(d.metadata.county_status for d in result.documents)

@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 
 from ...metadata.admin_divisions import admin_units_frame
 from ..check_sql import sql_check_result
+from ..resources import warehouse_connection
 
 # Fewer current county-level units than this means the source data is broken or truncated.
 MIN_CURRENT_UNITS = 2800
@@ -16,7 +17,7 @@ MIN_CURRENT_UNITS = 2800
 @dg.asset(group_name="reference", kinds={"duckdb"}, description="County-level units with codes, parents, years valid and lineage (renames).")
 def admin_divisions(warehouse: DuckDBResource) -> dg.MaterializeResult:
     units = admin_units_frame()
-    with warehouse.get_connection() as con:
+    with warehouse_connection(warehouse) as con:
         con.register("units", units)
         con.execute((Path(__file__).parent / "admin_divisions.sql").read_text("utf-8"))
         con.unregister("units")
