@@ -1,0 +1,1 @@
+"""Extract: every figure in a document's blocks, and the catalog indicators they report."""
