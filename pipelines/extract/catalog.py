@@ -1,0 +1,68 @@
+"""The indicator catalog (indicators.toml): what each code means and the words that find it."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue: all ``parts`` must stand in the figure's segment ("合同+审" → ("合同", "审"))."""
+
+    parts: tuple[str, ...]
+
+    @property
+    def length(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    category: str
+    name_zh: str
+    name_en: str
+    unit: str
+    polarity: str
+    units: tuple[str, ...]
+    cues: tuple[Cue, ...]
+    topic: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "%"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    indicators: tuple[Indicator, ...]
+    unit_conversions: dict[str, tuple[str, float]]
+
+    def by_code(self, code: str) -> Indicator:
+        return next(i for i in self.indicators if i.code == code)
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    data = tomllib.loads(files(__package__).joinpath("indicators.toml").read_text("utf-8"))
+    indicators = tuple(
+        Indicator(
+            code=i["code"],
+            category=i["category"],
+            name_zh=i["name_zh"],
+            name_en=i["name_en"],
+            unit=i["unit"],
+            polarity=i["polarity"],
+            units=tuple(i["units"]),
+            cues=tuple(Cue(tuple(c.split("+"))) for c in i["cues"]),
+            topic=tuple(i.get("topic", ())),
+            exclude=tuple(i.get("exclude", ())),
+        )
+        for i in data["indicator"]
+    )
+    conversions = {k: (v[0], float(v[1])) for k, v in data["unit_conversions"].items()}
+    return Catalog(indicators, conversions)

@@ -1,0 +1,199 @@
+"""A document's blocks → every quantity (mapped or not) and the indicator facts among them.
+
+Pure: takes the parsed document and its year, returns records. Character offsets index the
+document's normalised text (its blocks joined by newlines, as ``shufa text`` prints it), so
+any fact can be found again in its source.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..ingest.model import Block
+from .catalog import Catalog, catalog
+from .mapping import Context, match_indicators, role_of, stated_year
+from .quantities import Quantity, find_quantities, rules
+from .segments import clause_spans, sentence_spans, span_containing
+
+EXTRACTOR_VERSION = "1"
+CONTEXT_CHARS = 20
+
+
+@dataclass
+class QuantityRecord:
+    quantity_no: int
+    block_no: int
+    char_start: int
+    char_end: int
+    text: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    unit: str | None
+    qualifier: str | None
+    masked: bool
+    role: str  # value | prior | change
+    fact_year: int | None
+    context_before: str
+    context_after: str
+    sentence: str
+    indicator_code: str | None  # the best indicator, when it became a fact
+    reject_reason: str | None  # why a figure with an indicator-like context is not a fact
+
+
+@dataclass
+class Fact:
+    indicator_code: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    unit: str
+    qualifier: str | None
+    masked: bool
+    fact_year: int | None
+    block_no: int
+    char_start: int
+    char_end: int
+    evidence: str
+    confidence: float
+    quantity_no: int
+
+
+@dataclass
+class Extraction:
+    quantities: list[QuantityRecord]
+    facts: list[Fact]
+
+
+def _convert(value, factor):
+    return None if value is None else round(value * factor, 6)
+
+
+def _row_units(cells: list[Block]) -> str | None:
+    units = set(rules().units)
+    return next((c.text for c in cells if c.text in units), None)
+
+
+def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Context, Quantity]:
+    """A table cell's figure takes its words from the rest of its row (指标 | 数值 | 单位)."""
+    label = " ".join(c.text for c in row if c is not block and c.text not in set(rules().units))
+    if q.unit is None:
+        unit = _row_units(row)
+        if unit:
+            q = Quantity(q.start, q.end, q.text, q.value, q.lower, q.upper, unit, q.qualifier, q.masked)
+    row_text = " | ".join(c.text for c in row)
+    section = " ".join(block.section_path)
+    return Context(label, "", label, row_text, section, ""), q
+
+
+def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context]]:
+    text = block.text
+    quantities = find_quantities(text)
+    if block.kind == "table_cell":
+        row = rows[(block.location.page, block.location.table, block.location.row)]
+        return [_table_contexts(block, row, q) for q in quantities]
+    sentences = sentence_spans(text)
+    section = " ".join(block.section_path)
+    items = []
+    for i, q in enumerate(quantities):
+        s_start, s_end = span_containing(sentences, q.start)
+        c_start, c_end = span_containing(clause_spans(text, s_start, s_end), q.start)
+        prev_end = max([c_start] + [p.end for p in quantities[:i] if p.end <= q.start and p.end > c_start])
+        next_start = min([c_end] + [n.start for n in quantities[i + 1 :] if n.start >= q.end and n.start < c_end])
+        right = text[q.end : next_start].split("、", 1)[0]
+        first_in_clause = prev_end == c_start
+        carried_from = max([s_start] + [p.end for p in quantities[:i] if s_start <= p.end <= c_start])
+        carried = text[carried_from:c_start] if first_in_clause else ""
+        items.append(
+            (q, Context(text[prev_end : q.start], right, text[c_start:c_end], text[s_start:s_end], section,
+                        text[c_start : q.start], carried))
+        )
+    return items
+
+
+def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | None = None) -> Extraction:
+    """Quantities and facts of one document's blocks (``doc_year``: the year the report covers)."""
+    cat = cat or catalog()
+    rows: dict = defaultdict(list)
+    for b in blocks:
+        if b.kind == "table_cell":
+            rows[(b.location.page, b.location.table, b.location.row)].append(b)
+    quantities: list[QuantityRecord] = []
+    facts: list[Fact] = []
+    offset = 0
+    for block in blocks:
+        previous_indicator = None
+        last_sentence = None
+        for q, ctx in _block_items(block, rows):
+            if ctx.sentence != last_sentence:
+                previous_indicator, last_sentence = None, ctx.sentence
+            role, role_year = role_of(ctx.left)
+            fact_year = stated_year(ctx.clause_before, ctx.sentence) or doc_year
+            if role == "prior":
+                fact_year = role_year or (doc_year - 1 if doc_year else None)
+            matches, reason = match_indicators(q, ctx, cat)
+            if role == "prior" and previous_indicator is not None:
+                matches = [m for m in matches if m.indicator is previous_indicator] or []
+                if not matches:
+                    matches = [_carry(previous_indicator)]
+            if q.is_percent and q.value is not None and q.value > 100:
+                matches, reason = [], "percent_over_100"
+            if role == "change" and matches:
+                matches, reason = [], f"change_not_value: {matches[0].indicator.code}"
+            record = QuantityRecord(
+                quantity_no=len(quantities),
+                block_no=block.block_no,
+                char_start=offset + q.start,
+                char_end=offset + q.end,
+                text=q.text,
+                value=q.value,
+                lower=q.lower,
+                upper=q.upper,
+                unit=q.unit,
+                qualifier=q.qualifier,
+                masked=q.masked,
+                role=role,
+                fact_year=fact_year,
+                context_before=block.text[max(0, q.start - CONTEXT_CHARS) : q.start],
+                context_after=block.text[q.end : q.end + CONTEXT_CHARS // 2],
+                sentence=ctx.sentence,
+                indicator_code=matches[0].indicator.code if matches else None,
+                reject_reason=reason,
+            )
+            quantities.append(record)
+            for m in matches:
+                facts.append(_fact(record, q, m, cat))
+            if matches and role == "value":
+                previous_indicator = matches[0].indicator
+        offset += len(block.text) + 1
+    return Extraction(quantities, facts)
+
+
+def _carry(indicator):
+    from .mapping import Match
+
+    return Match(indicator, 0.0, 0.8)
+
+
+def _fact(record: QuantityRecord, q: Quantity, match, cat: Catalog) -> Fact:
+    indicator = match.indicator
+    factor = 1.0
+    if q.unit in cat.unit_conversions and cat.unit_conversions[q.unit][0] == indicator.unit:
+        factor = cat.unit_conversions[q.unit][1]
+    return Fact(
+        indicator_code=indicator.code,
+        value=_convert(q.value, factor),
+        lower=_convert(q.lower, factor),
+        upper=_convert(q.upper, factor),
+        unit=indicator.unit,
+        qualifier=q.qualifier,
+        masked=q.masked,
+        fact_year=record.fact_year,
+        block_no=record.block_no,
+        char_start=record.char_start,
+        char_end=record.char_end,
+        evidence=record.sentence,
+        confidence=match.confidence,
+        quantity_no=record.quantity_no,
+    )

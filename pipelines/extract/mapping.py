@@ -1,0 +1,151 @@
+"""Which indicator a quantity reports, decided from its own words outward.
+
+For each figure the words of its *segment* (its clause, cut at the neighbouring figures) must
+name the thing counted (an indicator's cue) and must not rule it out (its excludes). An
+indicator with a topic also needs one topic word in the segment, the clause, the sentence or
+the section headings, trusted in that order. Units must agree: a rate never matches a count.
+Figures that compare (增加了88件, 同比增长21.4%) are not indicator values; a figure for the
+previous year (较上年的412件) is a value of that year for the indicator of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .catalog import Catalog, Indicator
+from .quantities import Quantity
+
+_CHANGE = re.compile(r"(?:增加|增长|减少|下降|提高|提升|上升|降低|增幅|降幅|同比|环比|增|减)(?:了|为|达|到)?(?:约|近)?$")
+_PRIOR = re.compile(r"(?:较|比|与|同比)?(?:上年|去年|上一年度?|(?P<year>(?:19|20)\d{2})年度?)(?:同期)?(?:的)?$")
+_EXPLICIT_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!度?以来|至今|底前|计划|目标)")
+_SHARED_FIGURE = re.compile(r"[均都](?:为|达|达到|是)?$")
+TOPIC_SCOPE_SCORE = {"segment": 4.0, "clause": 3.0, "sentence": 2.0, "section": 1.0}
+NO_TOPIC_SCORE = 3.0
+
+
+@dataclass(frozen=True)
+class Context:
+    """The words around one figure, at widening scopes."""
+
+    left: str  # segment text before the figure
+    right: str  # segment text after the figure
+    clause: str
+    sentence: str
+    section: str  # the section headings, joined
+    clause_before: str  # clause text before the figure (for years)
+    carried: str = ""  # earlier clauses of the sentence, back to the previous figure (topic carried over)
+
+    @property
+    def segment(self) -> str:
+        return self.left + self.right
+
+
+@dataclass(frozen=True)
+class Match:
+    indicator: Indicator
+    score: float
+    confidence: float
+
+
+def role_of(left: str) -> tuple[str, int | None]:
+    """('change'|'prior'|'value', stated year) from the words right before a figure."""
+    tail = left.rstrip()
+    if _CHANGE.search(tail):
+        return "change", None
+    prior = _PRIOR.search(tail)
+    if prior and prior.group(0):
+        return "prior", int(prior.group("year")) if prior.group("year") else None
+    return "value", None
+
+
+def stated_year(clause_before: str, sentence: str) -> int | None:
+    """The year stated for a figure: in its own clause (…,2022年我县取得执法证85人), or leading its sentence."""
+    years = [int(m.group("year")) for m in _EXPLICIT_YEAR.finditer(clause_before)]
+    if years:
+        return years[-1]
+    lead = _EXPLICIT_YEAR.match(sentence.lstrip())
+    return int(lead.group("year")) if lead else None
+
+
+def _unit_ok(q: Quantity, ind: Indicator) -> bool:
+    if q.unit is None:
+        return not ind.is_rate
+    return q.unit in ind.units
+
+
+def _cue_distance(ctx: Context, parts: tuple[str, ...]) -> float | None:
+    """How far the cue's parts stand from the figure (chars); None when a part is missing."""
+    worst = 0
+    for part in parts:
+        left_at = ctx.left.rfind(part)
+        right_at = ctx.right.find(part)
+        options = []
+        if left_at >= 0:
+            options.append(len(ctx.left) - (left_at + len(part)))
+        if right_at >= 0:
+            options.append(right_at)
+        if not options:
+            return None
+        worst = max(worst, min(options))
+    return worst
+
+
+def _topic_scope(ctx: Context, ind: Indicator) -> str | None:
+    if not ind.topic:
+        return "none"
+    for scope, text in (("segment", ctx.segment), ("clause", ctx.clause), ("sentence", ctx.sentence), ("section", ctx.section)):
+        if any(word in text for word in ind.topic):
+            return scope
+    return None
+
+
+def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True) -> Match | None:
+    if check_unit and not _unit_ok(q, ind):
+        return None
+    if any(word in ctx.segment for word in ind.exclude):
+        return None
+    best = None
+    for cue in ind.cues:
+        distance = _cue_distance(ctx, cue.parts)
+        if distance is not None and (best is None or (cue.length, -distance) > best):
+            best = (cue.length, -distance)
+    if best is None:
+        return None
+    scope = _topic_scope(ctx, ind)
+    if scope is None:
+        return None
+    cue_length, neg_distance = best
+    topic_score = NO_TOPIC_SCORE if scope == "none" else TOPIC_SCOPE_SCORE[scope]
+    points = cue_length + topic_score + 0.02 * neg_distance
+    confidence = {"none": 0.95, "segment": 0.95, "clause": 0.9, "sentence": 0.85, "section": 0.75}[scope]
+    if q.unit is None:
+        confidence -= 0.15
+    if -neg_distance > 12:
+        confidence -= 0.1
+    return Match(ind, points, round(confidence, 2))
+
+
+def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[Match], str | None]:
+    """The indicator(s) a figure reports, best first, or ([], reason) when none fits.
+
+    Several are returned only for a figure shared by several cues (参考率、合格率均为100%).
+    """
+    matches = [m for ind in catalog.indicators if (m := score(q, ctx, ind))]
+    if not matches and ctx.carried:
+        # 组织"法律明白人"培训,受训人数达120人次: the noun sits in an earlier clause of the sentence
+        carried = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section, ctx.clause_before)
+        matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2)) for ind in catalog.indicators if (m := score(q, carried, ind))]
+    if q.unit is None and matches:
+        # a bare number (培育800法律明白人) counts only when its noun follows at once
+        matches = [m for m in matches if any(ctx.right.startswith(c.parts[0]) for c in m.indicator.cues)]
+    if not matches:
+        wrong_unit = [m for ind in catalog.indicators if (m := score(q, ctx, ind, check_unit=False))]
+        if wrong_unit:
+            best = max(wrong_unit, key=lambda m: m.score)
+            return [], f"unit_mismatch: {q.unit or 'no unit'} is not a unit of {best.indicator.code} ({best.indicator.unit})"
+        return [], None
+    matches.sort(key=lambda m: m.score, reverse=True)
+    if _SHARED_FIGURE.search(ctx.left.rstrip()):
+        return matches, None
+    return matches[:1], None
