@@ -132,8 +132,9 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
     Several are returned only for a figure shared by several cues (参考率、合格率均为100%).
     """
     matches = [m for ind in catalog.indicators if (m := score(q, ctx, ind))]
-    if not matches and ctx.carried:
-        # 组织"法律明白人"培训,受训人数达120人次: the noun sits in an earlier clause of the sentence
+    if not matches and ctx.carried and not ctx.right.strip():
+        # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
+        # takes the noun from an earlier clause of the sentence
         carried = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section, ctx.clause_before)
         matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2)) for ind in catalog.indicators if (m := score(q, carried, ind))]
     if q.unit is None and matches:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..ingest.corpus import CorpusResult
 from .sql import load_sql
+from .staging import replace_in_transaction
 
 RAW_TABLES = ("documents", "document_files", "document_blocks", "ingest_errors")
 
@@ -93,17 +94,4 @@ def _frames(result: CorpusResult, now: datetime) -> dict[str, pd.DataFrame]:
 def replace_raw_layer(con: duckdb.DuckDBPyConnection, result: CorpusResult, now: datetime) -> None:
     """Make the raw tables hold exactly ``result`` (first-seen timestamps survive reruns)."""
     ensure_schema(con)
-    frames = _frames(result, now)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table, frame in frames.items():
-            # Staging tables typed like their targets, so empty or all-NULL columns cast cleanly.
-            con.execute(f"CREATE OR REPLACE TEMP TABLE incoming_{table} AS SELECT * FROM {table} LIMIT 0")
-            con.register("staged", frame)
-            con.execute(f"INSERT INTO incoming_{table} BY NAME SELECT * FROM staged")
-            con.unregister("staged")
-        con.execute(load_sql("replace_raw_layer"))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    replace_in_transaction(con, _frames(result, now), "replace_raw_layer")

@@ -1,0 +1,1 @@
+"""The extract domain: stored blocks → quantities and indicator facts, plus the indicator catalog."""

@@ -1,0 +1,32 @@
+"""Extraction as Dagster assets: runs after the raw layer, from the blocks stored there.
+
+quantities, indicator_facts and dim_indicator are one multi-asset because they are written in
+one transaction (a fact always has its quantity and its indicator).
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from ...warehouse.extraction_layer import replace_extraction_layer
+from ..resources import warehouse_connection
+
+GROUP = "extract"
+RAW = ["documents", "document_blocks"]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec("quantities", group_name=GROUP, kinds={"duckdb"}, deps=RAW,
+                     description="Every figure in every document, mapped or not, with its context."),
+        dg.AssetSpec("indicator_facts", group_name=GROUP, kinds={"duckdb"}, deps=RAW,
+                     description="Figures that report a catalog indicator, with value, bounds, year and provenance."),
+        dg.AssetSpec("dim_indicator", group_name=GROUP, kinds={"duckdb"},
+                     description="The indicator catalog: code, names, category, unit, polarity."),
+    ],
+)
+def extraction(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+    with warehouse_connection(warehouse) as con:
+        summary = replace_extraction_layer(con, progress=lambda n: n % 100 == 0 and context.log.info(f"extracted {n} documents"))
+    yield dg.MaterializeResult(asset_key="quantities", metadata={"quantities": summary.quantities, "documents": summary.documents})
+    yield dg.MaterializeResult(asset_key="indicator_facts", metadata={"facts": summary.facts, "masked_facts": summary.masked_facts})
+    yield dg.MaterializeResult(asset_key="dim_indicator")

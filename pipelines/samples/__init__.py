@@ -1,0 +1,1 @@
+"""Deterministic sample corpus of county rule-of-law reports (see generate.py)."""

@@ -1,0 +1,58 @@
+-- The extraction layer: every figure found in the blocks, and the catalog facts among them.
+
+-- The indicator catalog (pipelines/extract/indicators.toml) as a table.
+CREATE TABLE IF NOT EXISTS dim_indicator (
+    code      VARCHAR PRIMARY KEY,
+    category  VARCHAR NOT NULL,
+    name_zh   VARCHAR NOT NULL,
+    name_en   VARCHAR NOT NULL,
+    unit      VARCHAR NOT NULL,
+    polarity  VARCHAR NOT NULL   -- higher_better | lower_better | neutral
+);
+
+-- One row per figure in a document, mapped to an indicator or not.
+CREATE TABLE IF NOT EXISTS quantities (
+    doc_id          VARCHAR NOT NULL,
+    quantity_no     INTEGER NOT NULL,
+    block_no        INTEGER NOT NULL,
+    char_start      INTEGER NOT NULL,   -- offsets into the document's normalised text (`shufa text FILE`)
+    char_end        INTEGER NOT NULL,
+    text            VARCHAR NOT NULL,   -- the figure as written: 12.5万余份
+    value           DOUBLE,             -- NULL when masked or a range
+    lower           DOUBLE,
+    upper           DOUBLE,
+    unit            VARCHAR,            -- as written
+    qualifier       VARCHAR,            -- at_least | at_most | approx | range | NULL (exact)
+    masked          BOOLEAN NOT NULL,
+    role            VARCHAR NOT NULL,   -- value | prior (a previous year's value) | change (an increase, growth rate)
+    fact_year       INTEGER,
+    context_before  VARCHAR NOT NULL,
+    context_after   VARCHAR NOT NULL,
+    sentence        VARCHAR NOT NULL,
+    indicator_code  VARCHAR,            -- set when the figure became a fact
+    reject_reason   VARCHAR,            -- why an indicator-like figure is not a fact (unit_mismatch, percent_over_100, change_not_value)
+    extractor_version VARCHAR NOT NULL,
+    PRIMARY KEY (doc_id, quantity_no)
+);
+
+-- One row per (figure, indicator): the figures that report a catalog indicator, with provenance.
+CREATE TABLE IF NOT EXISTS indicator_facts (
+    doc_id          VARCHAR NOT NULL,
+    fact_no         INTEGER NOT NULL,
+    indicator_code  VARCHAR NOT NULL,
+    value           DOUBLE,             -- in the catalog unit; NULL when masked or a range
+    lower           DOUBLE,
+    upper           DOUBLE,
+    unit            VARCHAR NOT NULL,   -- the catalog unit
+    qualifier       VARCHAR,
+    masked          BOOLEAN NOT NULL,
+    fact_year       INTEGER,            -- the year the figure is about (usually the report's year)
+    block_no        INTEGER NOT NULL,
+    char_start      INTEGER NOT NULL,
+    char_end        INTEGER NOT NULL,
+    evidence        VARCHAR NOT NULL,   -- the sentence (or table row) the figure stands in
+    confidence      DOUBLE NOT NULL,
+    quantity_no     INTEGER NOT NULL,
+    extractor_version VARCHAR NOT NULL,
+    PRIMARY KEY (doc_id, fact_no)
+);
