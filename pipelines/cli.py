@@ -3,6 +3,7 @@
     shufa build   [--raw DIR] [--warehouse PATH] [--verbose]
     shufa inspect FILE... [--json]
     shufa text    FILE [--blocks]
+    shufa extract FILE... [--json] [--quantities]
 
 ``--raw`` and ``--warehouse`` default to SHUFA_RAW and SHUFA_WAREHOUSE, then to
 data/raw and data/warehouse/warehouse.duckdb.
@@ -118,6 +119,46 @@ def cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract.extract import extract_blocks
+
+    status = 0
+    for arg in args.files:
+        path = Path(arg)
+        outcome = ingest_file(path, _recorded_path(arg), _limits()) if path.is_file() else None
+        if outcome is None or isinstance(outcome, FailedFile):
+            reason = "no such file" if outcome is None else f"{outcome.error_kind}: {outcome.reason}"
+            print(f"shufa extract: {arg}: {reason}", file=sys.stderr)
+            status = 1
+            continue
+        meta = outcome.metadata
+        extraction = extract_blocks(outcome.parsed.blocks, meta.year)
+        base = {"file": arg, "county": meta.county, "county_code": meta.county_code, "year": meta.year}
+        if args.quantities:
+            rows = [
+                {**base, "text": q.text, "value": q.value, "lower": q.lower, "upper": q.upper, "unit": q.unit,
+                 "qualifier": q.qualifier, "masked": q.masked, "role": q.role, "fact_year": q.fact_year,
+                 "indicator": q.indicator_code, "reject_reason": q.reject_reason,
+                 "char_start": q.char_start, "char_end": q.char_end, "context": q.context_before + "⟨" + q.text + "⟩" + q.context_after}
+                for q in extraction.quantities
+            ]
+        else:
+            rows = [
+                {**base, "indicator": f.indicator_code, "value": f.value, "lower": f.lower, "upper": f.upper, "unit": f.unit,
+                 "qualifier": f.qualifier, "masked": f.masked, "fact_year": f.fact_year,
+                 "char_start": f.char_start, "char_end": f.char_end, "evidence": f.evidence}
+                for f in extraction.facts
+            ]
+        for row in rows:
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False))
+            else:
+                shown = "masked" if row["masked"] else row["value"]
+                label = row["indicator"] or "-"
+                print(f"{arg}\t{label}\t{shown}\t{row['unit']}\t{row['fact_year']}\t{row.get('evidence') or row.get('context')}")
+    return status
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shufa", description="Figures from Chinese county rule-of-law reports, into DuckDB.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -137,12 +178,22 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("file")
     t.add_argument("--blocks", action="store_true", help="show each block's number, kind, location and section")
     t.set_defaults(func=cmd_text)
+
+    e = sub.add_parser("extract", help="print the indicator facts found in files, without touching any warehouse")
+    e.add_argument("files", nargs="+")
+    e.add_argument("--json", action="store_true", help="one JSON object per fact")
+    e.add_argument("--quantities", action="store_true", help="every figure found, mapped or not, instead of facts")
+    e.set_defaults(func=cmd_extract)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `shufa extract … | head`: the reader left; not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
 
 from ..ingest.model import Block
 from .catalog import Catalog, catalog
@@ -70,12 +73,27 @@ def _convert(value, factor):
     return None if value is None else round(value * factor, 6)
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Text in simplified characters for matching (出庭應訴率 → 出庭应诉率), same length as the original.
+
+    OpenCC converts character by character here; should a conversion ever change the length,
+    the original is used so that spans stay valid.
+    """
+    converted = _t2s().convert(text)
+    return converted if len(converted) == len(text) else text
+
+
 def _row_units(cells: list[Block]) -> str | None:
     units = set(rules().units)
     return next((c.text for c in cells if c.text in units), None)
 
 
-def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Context, Quantity]:
+def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quantity, Context, str]:
     """A table cell's figure takes its words from the rest of its row (指标 | 数值 | 单位)."""
     label = " ".join(c.text for c in row if c is not block and c.text not in set(rules().units))
     if q.unit is None:
@@ -83,18 +101,20 @@ def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Contex
         if unit:
             q = Quantity(q.start, q.end, q.text, q.value, q.lower, q.upper, unit, q.qualifier, q.masked)
     row_text = " | ".join(c.text for c in row)
-    section = " ".join(block.section_path)
-    return Context(label, "", label, row_text, section, ""), q
+    section = simplified(" ".join(block.section_path))
+    return q, Context(simplified(label), "", simplified(label), simplified(row_text), section, ""), row_text
 
 
-def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context]]:
-    text = block.text
+def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str]]:
+    """(quantity, context for matching, evidence) for each figure of a block."""
+    original = block.text
+    text = simplified(original)
     quantities = find_quantities(text)
     if block.kind == "table_cell":
         row = rows[(block.location.page, block.location.table, block.location.row)]
         return [_table_contexts(block, row, q) for q in quantities]
     sentences = sentence_spans(text)
-    section = " ".join(block.section_path)
+    section = simplified(" ".join(block.section_path))
     items = []
     for i, q in enumerate(quantities):
         s_start, s_end = span_containing(sentences, q.start)
@@ -105,10 +125,9 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context]]:
         first_in_clause = prev_end == c_start
         carried_from = max([s_start] + [p.end for p in quantities[:i] if s_start <= p.end <= c_start])
         carried = text[carried_from:c_start] if first_in_clause else ""
-        items.append(
-            (q, Context(text[prev_end : q.start], right, text[c_start:c_end], text[s_start:s_end], section,
-                        text[c_start : q.start], carried))
-        )
+        context = Context(text[prev_end : q.start], right, text[c_start:c_end], text[s_start:s_end], section,
+                          text[c_start : q.start], carried)
+        items.append((q, context, original[s_start:s_end]))
     return items
 
 
@@ -125,7 +144,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
     for block in blocks:
         previous_indicator = None
         last_sentence = None
-        for q, ctx in _block_items(block, rows):
+        for q, ctx, evidence in _block_items(block, rows):
             if ctx.sentence != last_sentence:
                 previous_indicator, last_sentence = None, ctx.sentence
             role, role_year = role_of(ctx.left)
@@ -146,7 +165,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
                 block_no=block.block_no,
                 char_start=offset + q.start,
                 char_end=offset + q.end,
-                text=q.text,
+                text=block.text[q.start : q.end],
                 value=q.value,
                 lower=q.lower,
                 upper=q.upper,
@@ -157,7 +176,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
                 fact_year=fact_year,
                 context_before=block.text[max(0, q.start - CONTEXT_CHARS) : q.start],
                 context_after=block.text[q.end : q.end + CONTEXT_CHARS // 2],
-                sentence=ctx.sentence,
+                sentence=evidence,
                 indicator_code=matches[0].indicator.code if matches else None,
                 reject_reason=reason,
             )

@@ -20,6 +20,7 @@ _CHANGE = re.compile(r"(?:增加|增长|减少|下降|提高|提升|上升|降�
 _PRIOR = re.compile(r"(?:较|比|与|同比)?(?:上年|去年|上一年度?|(?P<year>(?:19|20)\d{2})年度?)(?:同期)?(?:的)?$")
 _EXPLICIT_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!度?以来|至今|底前|计划|目标)")
 _SHARED_FIGURE = re.compile(r"[均都](?:为|达|达到|是)?$")
+_WORD = re.compile(r"[\w\u4e00-\u9fff]")
 TOPIC_SCOPE_SCORE = {"segment": 4.0, "clause": 3.0, "sentence": 2.0, "section": 1.0}
 NO_TOPIC_SCORE = 3.0
 
@@ -132,7 +133,7 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
     Several are returned only for a figure shared by several cues (参考率、合格率均为100%).
     """
     matches = [m for ind in catalog.indicators if (m := score(q, ctx, ind))]
-    if not matches and ctx.carried and not ctx.right.strip():
+    if not matches and ctx.carried and not _WORD.search(ctx.right):
         # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
         # takes the noun from an earlier clause of the sentence
         carried = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section, ctx.clause_before)

@@ -248,5 +248,7 @@ def _plausible(text: str, number: _Number, unit, multiplier, qualifier, end: int
         span = text[number.start : number.end]
         if span == "一" and following and following not in ",;。:!?、)":
             return False  # 一个环节, 一项工作: an article unless it ends the clause (讲座一期,)
+        if span == "一" and text[max(0, number.start - 2) : number.start].startswith("一"):
+            return False  # 一网一门一次, 一事一议: a parallel slogan
         return True
     return True  # 百分之…

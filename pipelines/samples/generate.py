@@ -490,6 +490,7 @@ def slot_keys(template: str) -> set[tuple[str, int]]:
 
 
 MIN_BODY_CHARS = 1400  # estimated characters of the chosen item sentences
+MAX_ITEMS_PER_GROUP = 5  # 一是…五是 at most under one heading of the summary layout
 
 
 def _est_len(template: str) -> int:
@@ -782,15 +783,23 @@ class Composer:
         blocks = [Block("h1", f"一、{self.say(self.pick(self.t['summary_heading']['annual']))}")]
         n2 = 0
         for si, sec in enumerate(self.t["section"]):
-            items = [(item, chosen[(si, bi, ii)])
-                     for bi, sub in enumerate(sec["sub"])
-                     for ii, item in enumerate(sub["item"]) if (si, bi, ii) in chosen]
+            per_sub = [[(item, chosen[(si, bi, ii)]) for ii, item in enumerate(sub["item"])
+                        if (si, bi, ii) in chosen] for bi, sub in enumerate(sec["sub"])]
+            items = [x for group in per_sub for x in group]
             if not items:
                 continue
-            n2 += 1
-            head = f"（{cn_ordinal(n2)}）{self.say(self.pick(sec['h2']))}"
-            lead = self.say(self.pick(sec["intro"])) if self.rng.random() < 0.7 else ""
-            blocks.extend(self._group(head, lead, items, inline_h2, split_items))
+            if len(items) <= MAX_ITEMS_PER_GROUP:  # one （n） per section
+                n2 += 1
+                head = f"（{cn_ordinal(n2)}）{self.say(self.pick(sec['h2']))}"
+                lead = self.say(self.pick(sec["intro"])) if self.rng.random() < 0.7 else ""
+                blocks.extend(self._group(head, lead, items, inline_h2, split_items))
+                continue
+            for sub, group in zip(sec["sub"], per_sub):  # too long: one （n） per sub-section
+                if group:
+                    n2 += 1
+                    head = f"（{cn_ordinal(n2)}）{self.say(self.pick(sub['h2']))}"
+                    lead = self.say(self.pick(sub["lead"])) if self.rng.random() < 0.7 else ""
+                    blocks.extend(self._group(head, lead, group, inline_h2, split_items))
         return blocks
 
     def _table(self) -> tuple[list[Block], list[Fig]]:
