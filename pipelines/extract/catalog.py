@@ -31,6 +31,7 @@ class Indicator:
     cues: tuple[Cue, ...]
     topic: tuple[str, ...]
     exclude: tuple[str, ...]
+    topic_scope: str = "section"  # the widest scope a topic word may come from
 
     @property
     def is_rate(self) -> bool:
@@ -61,6 +62,7 @@ def catalog() -> Catalog:
             cues=tuple(Cue(tuple(c.split("+"))) for c in i["cues"]),
             topic=tuple(i.get("topic", ())),
             exclude=tuple(i.get("exclude", ())),
+            topic_scope=i.get("topic_scope", "section"),
         )
         for i in data["indicator"]
     )

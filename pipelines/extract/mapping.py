@@ -19,6 +19,7 @@ from .quantities import Quantity
 _CHANGE = re.compile(r"(?:增加|增长|减少|下降|提高|提升|上升|降低|增幅|降幅|同比|环比|增|减)(?:了|为|达|到)?(?:约|近)?$")
 _PRIOR = re.compile(r"(?:较|比|与|同比)?(?:上年|去年|上一年度?|(?P<year>(?:19|20)\d{2})年度?)(?:同期)?(?:的)?$")
 _EXPLICIT_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!度?以来|至今|底前|计划|目标)")
+_THIS_YEAR = re.compile(r"本年|今年|当年|年底|年末")
 _SHARED_FIGURE = re.compile(r"[均都](?:为|达|达到|是)?$")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 TOPIC_SCOPE_SCORE = {"segment": 4.0, "clause": 3.0, "sentence": 2.0, "section": 1.0}
@@ -61,7 +62,12 @@ def role_of(left: str) -> tuple[str, int | None]:
 
 
 def stated_year(clause_before: str, sentence: str) -> int | None:
-    """The year stated for a figure: in its own clause (…,2022年我县取得执法证85人), or leading its sentence."""
+    """The year stated for a figure: in its own clause (…,2022年我县取得执法证85人), or leading its sentence.
+
+    A clause that says 本年/今年/年底 is about the report's own year whatever the sentence began with.
+    """
+    if _THIS_YEAR.search(clause_before):
+        return None
     years = [int(m.group("year")) for m in _EXPLICIT_YEAR.finditer(clause_before)]
     if years:
         return years[-1]
@@ -98,6 +104,8 @@ def _topic_scope(ctx: Context, ind: Indicator) -> str | None:
     for scope, text in (("segment", ctx.segment), ("clause", ctx.clause), ("sentence", ctx.sentence), ("section", ctx.section)):
         if any(word in text for word in ind.topic):
             return scope
+        if scope == ind.topic_scope:
+            break
     return None
 
 

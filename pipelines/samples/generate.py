@@ -25,6 +25,7 @@ import time
 import tomllib
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -419,7 +420,14 @@ def plan_corpus(counties: Sequence[County], years: Sequence[int], seed: int = 0,
     specs: list[DocSpec] = []
     fmt_count = {f: 0 for f in formats}
     shufa_count = 0
+    names = Counter(c.name for c in counties)
+    city_names = Counter(c.city + c.name for c in counties)
     for ci, county in enumerate(counties):
+        folder = county.name  # a repeated name (通州区 of 北京市 and of 南通市) gets its city
+        if names[county.name] > 1:
+            folder = county.city + county.name
+            if city_names[folder] > 1:
+                folder += county.code
         for yi, year in enumerate(county.years or tuple(years)):
             n = len(specs)
             t = ci + yi
@@ -432,7 +440,7 @@ def plan_corpus(counties: Sequence[County], years: Sequence[int], seed: int = 0,
                 role = SHUFA_ROLE_CYCLE[shufa_count % len(SHUFA_ROLE_CYCLE)]
                 shufa_count += 1
             spec = DocSpec(county=county, year=year, fmt=fmt, kind=kind, role=role,
-                           folder=county.name, rng_key=f"{seed}:{county.code}:{year}",
+                           folder=folder, rng_key=f"{seed}:{county.code}:{year}",
                            year_in_title=(n % 7 != 3), prev_mention=(n % 3 == 1))
             if fmt == "txt":
                 if k % 12 == 0:
@@ -1191,12 +1199,16 @@ def _meta(spec: DocSpec) -> dict:
 
 
 def generate_corpus(out_dir: Path, counties: list[County], years: list[int], seed: int = 0,
-                    formats: tuple[str, ...] = DEFAULT_FORMATS, *,
-                    specials: bool = True) -> list[TruthRow]:
+                    formats: tuple[str, ...] = DEFAULT_FORMATS, *, specials: bool = True,
+                    written: list[str] | None = None) -> list[TruthRow]:
     """Write the documents of ``counties`` x ``years`` (plus, with ``specials``, a masked
     report, one with a .meta.json sidecar and one listed in a manifest.csv) under ``out_dir``
-    and return their truth rows.  Deterministic for given arguments."""
+    and return their truth rows.  Deterministic for given arguments.
+
+    A county's own ``years`` (e.g. 柳江区: 2015-2017) replace ``years``.  ``written``, if
+    given, receives the relative path of every file written."""
     out_dir = Path(out_dir)
+    written = [] if written is None else written
     templates = load_templates()
     model = ValueModel(templates["values"], seed)
     rows: list[TruthRow] = []
@@ -1214,11 +1226,13 @@ def generate_corpus(out_dir: Path, counties: list[County], years: list[int], see
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(RENDERERS[spec.fmt](doc))
+        written.append(rel)
         rows.extend(_truth_rows(doc, rel))
         if spec.sidecar == "meta":
             meta = _meta(spec)
             (out_dir / f"{rel}.meta.json").write_text(
                 json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            written.append(f"{rel}.meta.json")
         elif spec.sidecar == "manifest":
             meta = _meta(spec)
             manifests.setdefault(spec.folder, []).append({"file": Path(rel).name, **meta})
@@ -1227,6 +1241,7 @@ def generate_corpus(out_dir: Path, counties: list[County], years: list[int], see
             w = csv.DictWriter(fh, fieldnames=MANIFEST_FIELDS, lineterminator="\n")
             w.writeheader()
             w.writerows(entries)
+        written.append(f"{folder}/manifest.csv")
     return rows
 
 
@@ -1263,14 +1278,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                     choices=list(DEFAULT_FORMATS))
     ap.add_argument("--no-specials", action="store_true",
                     help="skip the masked / sidecar / manifest documents")
+    ap.add_argument("--clean", action="store_true",
+                    help="delete files under --out that this run did not write")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
+    written: list[str] = []
     rows = generate_corpus(args.out, load_counties(args.counties), args.years, seed=args.seed,
-                           formats=tuple(args.formats), specials=not args.no_specials)
+                           formats=tuple(args.formats), specials=not args.no_specials,
+                           written=written)
     write_truth(rows, args.truth)
-    files = len({r.file for r in rows})
-    print(f"wrote {files} documents and {len(rows)} truth rows to {args.out} and {args.truth} "
+    docs = sum(1 for w in written if w.endswith(tuple(f".{f}" for f in DEFAULT_FORMATS)))
+    print(f"wrote {docs} documents and {len(rows)} truth rows to {args.out} and {args.truth} "
           f"in {time.perf_counter() - t0:.1f}s")
+    keep = set(written)
+    stale = sorted(p for p in args.out.rglob("*") if p.is_file()
+                   and not p.name.startswith(".")
+                   and p.relative_to(args.out).as_posix() not in keep)
+    for p in stale:
+        if args.clean:
+            p.unlink()
+        else:
+            print(f"stale (not written by this run; --clean deletes): {p}")
+    if args.clean:
+        for d in sorted((d for d in args.out.rglob("*") if d.is_dir()), reverse=True):
+            if not any(d.iterdir()):
+                d.rmdir()
     return 0
 
 
