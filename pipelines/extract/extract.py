@@ -14,8 +14,8 @@ from functools import lru_cache
 import opencc
 
 from ..ingest.model import Block
-from .catalog import Catalog, catalog
-from .mapping import Context, match_indicators, role_of, stated_year
+from .catalog import Catalog, Indicator, catalog
+from .mapping import Context, Match, match_indicators, role_of, stated_year
 from .quantities import Quantity, find_quantities, rules
 from .segments import clause_spans, sentence_spans, span_containing
 
@@ -142,11 +142,11 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
     facts: list[Fact] = []
     offset = 0
     for block in blocks:
-        previous_indicator = None
+        previous_indicator = previous_year = None
         last_sentence = None
         for q, ctx, evidence in _block_items(block, rows):
             if ctx.sentence != last_sentence:
-                previous_indicator, last_sentence = None, ctx.sentence
+                previous_indicator, previous_year, last_sentence = None, None, ctx.sentence
             role, role_year = role_of(ctx.left)
             fact_year = stated_year(ctx.clause_before, ctx.sentence) or doc_year
             if role == "prior":
@@ -156,6 +156,15 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
                 matches = [m for m in matches if m.indicator is previous_indicator] or []
                 if not matches:
                     matches = [_carry(previous_indicator)]
+            elif (
+                not matches
+                and previous_indicator is not None
+                and fact_year != previous_year
+                and stated_year(ctx.clause_before, "") is not None
+                and _unit_fits(q, previous_indicator)
+            ):
+                # a parallel clause for another year: 审核规范性文件23件,2021年审核二十一件
+                matches, reason = [_carry(previous_indicator)], None
             if q.is_percent and q.value is not None and q.value > 100:
                 matches, reason = [], "percent_over_100"
             if role == "change" and matches:
@@ -184,15 +193,18 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             for m in matches:
                 facts.append(_fact(record, q, m, cat))
             if matches and role == "value":
-                previous_indicator = matches[0].indicator
+                previous_indicator, previous_year = matches[0].indicator, fact_year
         offset += len(block.text) + 1
     return Extraction(quantities, facts)
 
 
-def _carry(indicator):
-    from .mapping import Match
+def _carry(indicator: Indicator) -> Match:
+    """The previous figure's indicator, carried to a figure that refers back to it."""
+    return Match(indicator, 0.0, 0.75)
 
-    return Match(indicator, 0.0, 0.8)
+
+def _unit_fits(q: Quantity, indicator: Indicator) -> bool:
+    return q.unit in indicator.units if q.unit else not indicator.is_rate
 
 
 def _fact(record: QuantityRecord, q: Quantity, match, cat: Catalog) -> Fact:

@@ -22,7 +22,7 @@ CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _CANDIDATE = re.compile(
     r"(?P<pct>百分之(?P<pct_num>[零〇一二两三四五六七八九十百点]+))"
     rf"|(?P<arabic>\d{{1,3}}(?:,\d{{3}})+(?![\d,])|\d+)(?:\.(?P<frac>\d+))?"
-    r"|(?P<mask>[*×]+)"
+    r"|(?P<mask>[*×]+(?:\.[*×]+)?)"
     rf"|(?P<cn>[{CHINESE_DIGITS}]+)"
 )
 _RANGE_JOIN = re.compile(r"\s*(?:-|~|—|–|至|到)\s*")
@@ -124,8 +124,8 @@ def _number_at(match: re.Match) -> _Number:
         text = match.group("arabic").replace(",", "")
         frac = match.group("frac")
         return _Number(match.start(), match.end(), float(f"{text}.{frac}" if frac else text), len(text), "arabic")
-    if match.group("mask"):
-        return _Number(match.start(), match.end(), None, len(match.group("mask")), "mask")
+    if match.group("mask"):  # **.*% keeps its integer digit count
+        return _Number(match.start(), match.end(), None, len(match.group("mask").split(".")[0]), "mask")
     return _Number(match.start(), match.end(), _chinese_value(match.group("cn")), 0, "cn")
 
 

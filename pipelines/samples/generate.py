@@ -60,7 +60,9 @@ SHUFA_ROLE_CYCLE = ("head", "secretary", "head", "head", "justice",
 
 @dataclass(frozen=True)
 class County:
-    """A county-level division.  ``code`` is its current 6-digit admin code."""
+    """A county-level division.  ``code`` is its current 6-digit admin code; the value model
+    keys on it, so figures run on across a rename while the truth file carries the code in force
+    in each report's year."""
 
     name: str
     city: str
@@ -77,6 +79,12 @@ class County:
             return self.former_name
         return self.name
 
+    def code_in(self, year: int) -> str:
+        """The admin code in force in ``year`` (450221 for 柳江县 before 2016)."""
+        if self.former_code and self.renamed_year and year < self.renamed_year:
+            return self.former_code
+        return self.code
+
     def short_in(self, year: int) -> str:
         name = self.name_in(year)
         if name == self.name and self.short:
@@ -87,7 +95,7 @@ class County:
 @dataclass(frozen=True)
 class TruthRow:
     file: str  # path relative to the corpus root, forward slashes
-    county_code: str  # empty when the document masks the county
+    county_code: str  # code in force in ``year`` (see County.code_in); empty when masked
     year: int  # year the report covers
     indicator_code: str
     value: str  # normalised number as text ("12000", "98.6"); empty when masked
@@ -1169,7 +1177,7 @@ def _file_stem(doc: Document) -> str:
 
 def _truth_rows(doc: Document, rel: str) -> list[TruthRow]:
     s = doc.spec
-    code = "" if s.masked else s.county.code
+    code = "" if s.masked else s.county.code_in(s.year)
     units = load_templates()["values"]
     rows = []
     for f in list(doc.figs) + list(doc.table_figs):
@@ -1191,7 +1199,7 @@ def role_text(spec: DocSpec) -> str:
 def _meta(spec: DocSpec) -> dict:
     return {
         "county": spec.county.name_in(spec.year),
-        "county_code": spec.county.code,
+        "county_code": spec.county.code_in(spec.year),
         "year": spec.year,
         "report_type": REPORT_TYPE_ZH[spec.kind],
         "issuer_role": role_text(spec),

@@ -31,6 +31,9 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+_ENDS_SENTENCE = re.compile(r"[。！？；：.!?;:」』”）)]$")
+
+
 @dataclass
 class _Line:
     page: int
@@ -130,11 +133,15 @@ def _join_lines(lines: list[_Line], left: float, right: float, paragraph_no: Cou
             current.clear()
 
     for line in lines:
+        above = current[-1] if current else None
         starts_new = (
-            not current
-            or current[-1].x1 < right - 2 * current[-1].char_width  # line above stopped short
+            above is None
             or line.x0 > left + 1.5 * line.char_width  # indented first line
             or heading_level(normalize_text(line.text)) is not None
+            # the line above stopped short of the margin at the end of a sentence (a line with
+            # digits or Latin letters is narrower without ending anything)
+            or (above.x1 < right - 2 * above.char_width and _ENDS_SENTENCE.search(above.text.rstrip()))
+            or (above.x1 < right - 2 * above.char_width and heading_level(normalize_text(above.text)) is not None)
         )
         if starts_new:
             flush()
