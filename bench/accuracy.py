@@ -36,8 +36,10 @@ def _key(indicator: str, fact_year, value, masked: bool, lower, upper=None) -> t
     return (indicator, fact_year, "value", round(float(value), 4))
 
 
-def _masked_lower(as_written: str, value_unit_factor: float = 1.0) -> float:
-    stars = sum(1 for c in normalize_text(as_written) if c in "*×")
+def _masked_lower(as_written: str) -> float:
+    """Digit-count lower bound of a masked figure: ***件 → 100, **.*% → 10, *万余份 → 10000."""
+    integer_part = normalize_text(as_written).split(".")[0]
+    stars = sum(1 for c in integer_part if c in "*×")
     multiplier = 10000 if "万" in as_written and "万元" not in as_written else 1
     return float(10 ** (stars - 1) * multiplier)
 
