@@ -126,3 +126,9 @@ def test_sidecar_and_manifest_files(tmp_path):
     (tmp_path / "c.txt.meta.json").write_text("{not json", encoding="utf-8")
     fields, source, flags = read_supplied_metadata(broken)
     assert fields == {} and source is None and flags[0].startswith("sidecar_invalid")
+
+
+def test_ambiguous_title_resolved_by_opening_lines():
+    body = "2021年,在南通市委、市政府的坚强领导下,我区深入推进法治政府建设。"
+    meta = detect_metadata(PurePosixPath("x.txt"), "通州区2021年法治政府建设年度报告", body)
+    assert (meta.county_code, meta.city) == ("320612", "南通市")

@@ -260,9 +260,10 @@ def detect_metadata(
         path_mentions = find_mentions(path_text)
         text_resolution = resolve_mentions(head_mentions, meta.year)
         if text_resolution is not None and text_resolution.status != "masked":
-            if text_resolution.status == "ambiguous":  # the folder may say which one
+            if text_resolution.status == "ambiguous":  # the opening lines or the folder may say which one
                 hints = Mentions()
                 hints.extend(head_mentions)
+                hints.extend(find_mentions(text[:HEAD_CHARS]))
                 hints.extend(path_mentions)
                 text_resolution = resolve_county(text_resolution.name, meta.year, hints)
             _apply_resolution(meta, text_resolution, "text")
