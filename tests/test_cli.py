@@ -26,7 +26,7 @@ def corpus(tmp_path_factory) -> Path:
     (raw / "柳城县").mkdir()
     write_docx(
         raw / "柳城县" / "2023年报告.docx",
-        [("Title", "柳城县2023年法治政府建设年度报告"), ("Heading 1", "一、推进依法行政"), "全年办理行政复议案件26件。",
+        [("Title", "柳城县2023年法治政府建设年度报告"), ("Heading 1", "一、推进依法行政"), "全年收到行政复议申请26件。",
          DocxTable([["指标", "数值"], ["法律援助案件", "312件"]])],
     )
     write_pdf(
@@ -60,7 +60,8 @@ def _tables(path: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(path), read_only=True) as con:
         return {
             t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-            for t in ("documents", "document_files", "document_blocks", "ingest_errors", "admin_divisions")
+            for t in ("documents", "document_files", "document_blocks", "ingest_errors", "admin_divisions",
+                      "quantities", "indicator_facts", "dim_indicator")
         }
 
 
@@ -86,6 +87,11 @@ def test_build_end_to_end(corpus, tmp_path):
         ).fetchone()
         pdf_pages = con.execute("SELECT max(page) FROM document_blocks b JOIN documents d USING (doc_id) WHERE d.format='pdf'").fetchone()
         admin = con.execute("SELECT count(*) FROM admin_divisions WHERE name = '柳城县'").fetchone()
+        facts = con.execute(
+            "SELECT d.path, f.indicator_code, f.value, f.masked, f.fact_year, f.evidence FROM indicator_facts f "
+            "JOIN documents d USING (doc_id) ORDER BY ALL"
+        ).fetchall()
+        indicators = con.execute("SELECT count(*) FROM dim_indicator").fetchone()[0]
 
     assert errors == EXPECTED_ERRORS
     assert docs["柳城县/2023年报告.docx"][:6] == ("docx", "柳城县", "450222", "resolved", 2023, "法治政府建设年度报告")
@@ -97,6 +103,14 @@ def test_build_end_to_end(corpus, tmp_path):
     assert cell == (1, 2, 2, ["一、推进依法行政"])
     assert pdf_pages == (2,)
     assert admin[0] >= 1
+    assert indicators >= 52
+    by_doc = {(path, code): (value, masked, year) for path, code, value, masked, year, _ in facts}
+    assert by_doc[("柳城县/2023年报告.docx", "reconsideration_received")] == (26, False, 2023)
+    assert by_doc[("柳城县/2023年报告.docx", "legal_aid_cases")] == (312, False, 2023)  # from the table row
+    assert by_doc[("柳城县/2022年报告.pdf", "case_files_reviewed")] == (240, False, 2022)
+    assert by_doc[("copy_of_gb.txt", "publicity_events")] == (36, False, 2021)
+    assert by_doc[("masked.txt", "disputes_mediated")] == (None, True, 2022)
+    assert "quantities:" in result.stdout and "indicator_facts:" in result.stdout
 
 
 def test_rebuild_changes_nothing(corpus, tmp_path):
@@ -139,6 +153,25 @@ def test_text_prints_normalised_text(corpus):
     assert result.stdout.splitlines() == ["宁乡市市长2021年度述法报告", "一、履职情况", "全年开展普法活动36场。"]
     blocks = run("text", "--blocks", str(corpus / "gb.txt")).stdout
     assert "[2 paragraph para=3] 一、履职情况" in blocks
+
+
+def test_extract_json(corpus):
+    result = run("extract", "--json", str(corpus / "copy_of_gb.txt"), str(corpus / "masked.txt"))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(set(r) == {"file", "county", "county_code", "year", "indicator", "value", "lower", "upper", "unit",
+                          "qualifier", "masked", "fact_year", "char_start", "char_end", "evidence"} for r in rows)
+    events = next(r for r in rows if r["indicator"] == "publicity_events")
+    assert (events["value"], events["unit"], events["county_code"], events["year"]) == (36, "场", "430182", 2021)
+    text = run("text", str(corpus / "copy_of_gb.txt")).stdout
+    assert text[events["char_start"] : events["char_end"]] == "36场"
+    masked = next(r for r in rows if r["indicator"] == "disputes_mediated")
+    assert (masked["value"], masked["lower"], masked["upper"], masked["masked"]) == (None, 100, 999, True)
+
+
+def test_extract_reports_unreadable_files(corpus):
+    result = run("extract", str(corpus / "scan.pdf"))
+    assert result.returncode == 1 and "no_text_layer" in result.stderr
 
 
 def test_console_script_is_installed():

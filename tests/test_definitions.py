@@ -20,9 +20,11 @@ REPO = Path(__file__).resolve().parents[1]
 def test_definitions_hold_the_raw_layer():
     definitions = defs()
     keys = {key.to_user_string() for a in definitions.assets for key in a.keys}
-    assert {"documents", "document_files", "document_blocks", "ingest_errors", "admin_divisions"} <= keys
+    assert {"documents", "document_files", "document_blocks", "ingest_errors", "admin_divisions",
+            "quantities", "indicator_facts", "dim_indicator"} <= keys
     checks = {c.name for a in definitions.asset_checks for c in a.check_keys}
-    assert {"documents_have_their_blocks", "files_point_to_documents", "admin_divisions_complete"} <= checks
+    assert {"documents_have_their_blocks", "files_point_to_documents", "admin_divisions_complete",
+            "facts_reference_known_keys", "facts_values_in_range", "facts_have_provenance"} <= checks
     assert set(definitions.resources) == {"raw_corpus", "warehouse"}
 
 
@@ -39,9 +41,24 @@ def test_materialize_with_checks(tmp_path):
     evaluations = result.get_asset_check_evaluations()
     assert evaluations and all(e.passed for e in evaluations)
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert {"documents", "document_blocks", "ingest_errors", "admin_divisions"} <= materialized
+    assert {"documents", "document_blocks", "ingest_errors", "admin_divisions", "quantities", "indicator_facts"} <= materialized
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         assert con.execute("SELECT county_code FROM documents").fetchall() == [("450222",)]
+
+
+def test_fact_range_check_catches_an_impossible_percentage(tmp_path):
+    from pipelines.defs.extract.checks import facts_values_in_range
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_txt(raw / "a.txt", ["柳城县2023年法治政府建设年度报告", "出庭应诉率达100%。"])
+    resources = build_resources(raw, tmp_path / "w.duckdb")
+    definitions = defs()
+    assert dg.materialize([*definitions.assets], resources=resources).success
+    assert facts_values_in_range(resources["warehouse"]).passed
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("UPDATE indicator_facts SET value = 130 WHERE unit = '%'")
+    assert not facts_values_in_range(resources["warehouse"]).passed
 
 
 def test_block_count_check_catches_a_broken_table(tmp_path):
@@ -68,3 +85,6 @@ def test_dg_loads_the_project_from_pyproject():
     assert {"documents", "document_blocks", "ingest_errors", "admin_divisions"} <= keys
     groups = {a["asset_key"]: a["group_name"] for a in listed["assets"]}
     assert groups["documents"] == "ingest" and groups["admin_divisions"] == "reference"
+    assert groups["indicator_facts"] == "extract"
+    deps = {a["asset_key"]: set(a["dependency_keys"]) for a in listed["assets"]}
+    assert {"documents", "document_blocks"} <= deps["indicator_facts"]
