@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test dev sample clean help
+.PHONY: run test dev sample bench bench-accuracy clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -37,6 +37,14 @@ dev: $(VENV)/.installed-dev
 #   make sample regenerate the bundled sample corpus and its truth file (deterministic)
 sample: $(VENV)/.installed-dev
 	$(BIN)/python -m pipelines.samples.generate --out data/raw --truth data/sample_truth.csv
+
+#   make bench  extraction speed vs reading on the sample corpus -> bench/results/speed.json
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/speed.py
+
+#   make bench-accuracy  extraction precision/recall/F1 -> bench/results/accuracy.json
+bench-accuracy: $(VENV)/.installed-dev
+	$(BIN)/python bench/accuracy.py
 
 #   make clean  remove the virtualenv and the built warehouse
 clean:
