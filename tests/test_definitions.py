@@ -47,7 +47,9 @@ def test_materialize_with_checks(tmp_path):
 
 
 def test_fact_range_check_catches_an_impossible_percentage(tmp_path):
-    from pipelines.defs.extract.checks import facts_values_in_range
+    from pipelines.defs.check_sql import sql_check_result
+
+    check_sql = REPO / "pipelines" / "defs" / "extract" / "checks" / "facts_values_in_range.sql"
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -55,14 +57,16 @@ def test_fact_range_check_catches_an_impossible_percentage(tmp_path):
     resources = build_resources(raw, tmp_path / "w.duckdb")
     definitions = defs()
     assert dg.materialize([*definitions.assets], resources=resources).success
-    assert facts_values_in_range(resources["warehouse"]).passed
+    assert sql_check_result(resources["warehouse"], check_sql).passed
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         con.execute("UPDATE indicator_facts SET value = 130 WHERE unit = '%'")
-    assert not facts_values_in_range(resources["warehouse"]).passed
+    assert not sql_check_result(resources["warehouse"], check_sql).passed
 
 
 def test_block_count_check_catches_a_broken_table(tmp_path):
-    from pipelines.defs.ingest.checks import documents_have_their_blocks
+    from pipelines.defs.check_sql import sql_check_result
+
+    check_sql = REPO / "pipelines" / "defs" / "ingest" / "checks" / "documents_have_their_blocks.sql"
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -71,8 +75,18 @@ def test_block_count_check_catches_a_broken_table(tmp_path):
     assert dg.materialize([a for a in defs().assets if dg.AssetKey("documents") in a.keys], resources=resources).success
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         con.execute("DELETE FROM document_blocks WHERE block_no = 1")
-    result = documents_have_their_blocks(resources["warehouse"])
+    result = sql_check_result(resources["warehouse"], check_sql)
     assert not result.passed and result.metadata["offending_rows"].value == 1
+
+
+def test_a_check_file_without_an_asset_is_refused(tmp_path):
+    import pytest
+
+    from pipelines.defs.check_sql import sql_checks
+
+    (tmp_path / "orphan.sql").write_text("-- no asset line\nSELECT 1 WHERE false\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="asset"):
+        sql_checks(tmp_path)
 
 
 def test_dg_loads_the_project_from_pyproject():

@@ -7,11 +7,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from ...metadata.admin_divisions import admin_units_frame
-from ..check_sql import sql_check_result
 from ..resources import warehouse_connection
-
-# Fewer current county-level units than this means the source data is broken or truncated.
-MIN_CURRENT_UNITS = 2800
 
 
 @dg.asset(group_name="reference", kinds={"duckdb"}, description="County-level units with codes, parents, years valid and lineage (renames).")
@@ -25,8 +21,3 @@ def admin_divisions(warehouse: DuckDBResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(
         metadata={"units": len(units), "latest_year": latest, "current_units": int((units["last_year"] == latest).sum())}
     )
-
-
-@dg.asset_check(asset=admin_divisions, description=f"At least {MIN_CURRENT_UNITS} county-level units exist in the latest year.")
-def admin_divisions_complete(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    return sql_check_result(warehouse, Path(__file__).parent / "admin_divisions_complete.sql")

@@ -1,4 +1,5 @@
--- Facts whose span disagrees with their quantity, or lies outside the document's text (0 rows = pass).
+-- Each fact's span is its quantity's span, inside its document's text (0 rows = pass).
+-- asset: indicator_facts
 SELECT f.doc_id, f.fact_no, f.char_start, f.char_end
 FROM indicator_facts AS f
 LEFT JOIN quantities AS q ON q.doc_id = f.doc_id AND q.quantity_no = f.quantity_no

@@ -1,4 +1,5 @@
--- Facts whose indicator is not in dim_indicator or whose document is not in documents (0 rows = pass).
+-- Every fact names a catalog indicator and a stored document (0 rows = pass).
+-- asset: indicator_facts
 SELECT f.doc_id, f.fact_no, f.indicator_code
 FROM indicator_facts AS f
 LEFT JOIN dim_indicator AS i ON i.code = f.indicator_code

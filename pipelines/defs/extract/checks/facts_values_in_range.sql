@@ -1,4 +1,5 @@
--- Facts with impossible values: a percentage outside 0..100, a negative count, lower above upper (0 rows = pass).
+-- Percentages lie within 0..100, counts are not negative, bounds are ordered (0 rows = pass).
+-- asset: indicator_facts
 SELECT doc_id, fact_no, indicator_code, value, lower, upper, unit
 FROM indicator_facts
 WHERE (unit = '%' AND (value < 0 OR value > 100))

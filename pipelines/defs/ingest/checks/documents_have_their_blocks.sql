@@ -1,4 +1,5 @@
--- Documents whose stored block count disagrees with document_blocks (0 rows = pass).
+-- Every document has its blocks stored, and as many as it says (0 rows = pass).
+-- asset: documents
 SELECT d.doc_id, d.path, d.blocks AS declared, count(b.block_no) AS stored
 FROM documents AS d
 LEFT JOIN document_blocks AS b USING (doc_id)

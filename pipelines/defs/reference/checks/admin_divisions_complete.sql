@@ -1,4 +1,5 @@
--- Fails (returns a row) when the latest year holds fewer than 2800 county-level units.
+-- At least 2800 county-level units exist in the latest year of the division list (0 rows = pass).
+-- asset: admin_divisions
 SELECT last_year, count(*) AS units
 FROM admin_divisions
 WHERE last_year = (SELECT max(last_year) FROM admin_divisions)
