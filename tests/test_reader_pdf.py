@@ -75,3 +75,15 @@ def test_not_a_pdf(tmp_path):
     with pytest.raises(IngestError) as err:
         parse_document("r.pdf", "这不是PDF文件".encode())
     assert err.value.kind == "corrupt_file"
+
+
+def test_cue_word_broken_across_lines_is_rejoined_for_extraction(tmp_path):
+    from pipelines.extract.extract import extract_blocks
+
+    path = write_pdf(
+        tmp_path / "r.pdf",
+        [PdfPage(lines=["  三、公共法律服务", "  全年县法律援助中心共受理和指派各类法律援", "助案件312件,为群众挽回经济损失86.5万元。"])],
+    )
+    doc = parse_document(path.name, path.read_bytes())
+    facts = {(f.indicator_code, f.value) for f in extract_blocks(doc.blocks, 2023).facts}
+    assert {("legal_aid_cases", 312), ("legal_aid_recovered", 86.5)} <= facts
