@@ -15,7 +15,7 @@ import opencc
 
 from ..ingest.model import Block
 from .catalog import Catalog, Indicator, catalog
-from .mapping import Context, Match, match_indicators, role_of, stated_year
+from .mapping import Context, Match, match_indicators, role_of, stated_year, unit_fits
 from .quantities import Quantity, find_quantities, rules
 from .segments import clause_spans, sentence_spans, span_containing
 
@@ -88,16 +88,12 @@ def simplified(text: str) -> str:
     return converted if len(converted) == len(text) else text
 
 
-def _row_units(cells: list[Block]) -> str | None:
-    units = set(rules().units)
-    return next((c.text for c in cells if c.text in units), None)
-
-
 def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quantity, Context, str]:
     """A table cell's figure takes its words from the rest of its row (指标 | 数值 | 单位)."""
-    label = " ".join(c.text for c in row if c is not block and c.text not in set(rules().units))
+    units = set(rules().units)
+    label = " ".join(c.text for c in row if c is not block and c.text not in units)
     if q.unit is None:
-        unit = _row_units(row)
+        unit = next((c.text for c in row if c.text in units), None)  # a 单位 column
         if unit:
             q = Quantity(q.start, q.end, q.text, q.value, q.lower, q.upper, unit, q.qualifier, q.masked)
     row_text = " | ".join(c.text for c in row)
@@ -151,24 +147,8 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             fact_year = stated_year(ctx.clause_before, ctx.sentence) or doc_year
             if role == "prior":
                 fact_year = role_year or (doc_year - 1 if doc_year else None)
-            matches, reason = match_indicators(q, ctx, cat)
-            if role == "prior" and previous_indicator is not None:
-                matches = [m for m in matches if m.indicator is previous_indicator] or []
-                if not matches:
-                    matches = [_carry(previous_indicator)]
-            elif (
-                not matches
-                and previous_indicator is not None
-                and fact_year != previous_year
-                and stated_year(ctx.clause_before, "") is not None
-                and _unit_fits(q, previous_indicator)
-            ):
-                # a parallel clause for another year: 审核规范性文件23件,2021年审核二十一件
-                matches, reason = [_carry(previous_indicator)], None
-            if q.is_percent and q.value is not None and q.value > 100:
-                matches, reason = [], "percent_over_100"
-            if role == "change" and matches:
-                matches, reason = [], f"change_not_value: {matches[0].indicator.code}"
+            previous = (previous_indicator, previous_year)
+            matches, reason = _decide(q, ctx, cat, role, fact_year, previous)
             record = QuantityRecord(
                 quantity_no=len(quantities),
                 block_no=block.block_no,
@@ -203,8 +183,27 @@ def _carry(indicator: Indicator) -> Match:
     return Match(indicator, 0.0, 0.75)
 
 
-def _unit_fits(q: Quantity, indicator: Indicator) -> bool:
-    return q.unit in indicator.units if q.unit else not indicator.is_rate
+def _decide(q: Quantity, ctx: Context, cat: Catalog, role: str, fact_year, previous) -> tuple[list[Match], str | None]:
+    """The indicator(s) a figure is a value of, given its role and the sentence's previous fact."""
+    previous_indicator, previous_year = previous
+    matches, reason = match_indicators(q, ctx, cat)
+    if role == "prior" and previous_indicator is not None:
+        # 较上年的412件: last year's value of what the sentence just reported
+        matches = [m for m in matches if m.indicator is previous_indicator] or [_carry(previous_indicator)]
+    elif (
+        not matches
+        and previous_indicator is not None
+        and fact_year != previous_year
+        and stated_year(ctx.clause_before, "") is not None
+        and unit_fits(q, previous_indicator)
+    ):
+        # a parallel clause for another year: 审核规范性文件23件,2021年审核二十一件
+        matches, reason = [_carry(previous_indicator)], None
+    if q.is_percent and q.value is not None and q.value > 100:
+        return [], "percent_over_100"
+    if role == "change" and matches:
+        return [], f"change_not_value: {matches[0].indicator.code}"
+    return matches, reason
 
 
 def _fact(record: QuantityRecord, q: Quantity, match, cat: Catalog) -> Fact:

@@ -75,7 +75,8 @@ def stated_year(clause_before: str, sentence: str) -> int | None:
     return int(lead.group("year")) if lead else None
 
 
-def _unit_ok(q: Quantity, ind: Indicator) -> bool:
+def unit_fits(q: Quantity, ind: Indicator) -> bool:
+    """Whether the figure's written unit is one the indicator accepts (a bare number fits any count)."""
     if q.unit is None:
         return not ind.is_rate
     return q.unit in ind.units
@@ -110,7 +111,7 @@ def _topic_scope(ctx: Context, ind: Indicator) -> str | None:
 
 
 def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True) -> Match | None:
-    if check_unit and not _unit_ok(q, ind):
+    if check_unit and not unit_fits(q, ind):
         return None
     if any(word in ctx.segment for word in ind.exclude):
         return None
