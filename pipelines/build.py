@@ -38,6 +38,13 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
+def _root_cause(error) -> str:
+    """The innermost error message (Dagster wraps the user's exception in its own)."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
 def summarise(warehouse: Path) -> BuildSummary:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -70,7 +77,7 @@ def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING") -> BuildSu
     ]
     if not result.success:
         messages = [
-            event.step_failure_data.error.message.strip()
+            f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
             for event in result.all_events
             if event.is_step_failure and event.step_failure_data.error is not None
         ]

@@ -42,7 +42,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     print(f"building {warehouse} from {raw} ...", flush=True)
     started = time.perf_counter()
-    summary = build(raw, warehouse, log_level="INFO" if args.verbose else "ERROR")
+    summary = build(raw, warehouse, log_level="INFO" if args.verbose else "CRITICAL")
     elapsed = time.perf_counter() - started
     if not summary.success:
         print(f"shufa build: FAILED after {elapsed:.1f}s\n{summary.failure}", file=sys.stderr)

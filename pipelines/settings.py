@@ -24,6 +24,12 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("SHUFA_WAREHOUSE", DEFAULT_WAREHOUSE))
 
 
+def draft_path(published: Path) -> Path:
+    """Where a build writes before its audit: beside the published file (same filesystem, so the
+    final os.replace is atomic)."""
+    return published.with_name(f"{published.stem}.draft{published.suffix}")
+
+
 def max_file_mb() -> int:
     return int(os.environ.get("SHUFA_MAX_FILE_MB", DEFAULT_MAX_FILE_MB))
 

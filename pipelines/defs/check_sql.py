@@ -1,43 +1,62 @@
-"""Asset checks written as SQL files: a query that returns the offending rows; no rows = pass.
+"""Data tests and asset checks written as SQL files: a query that returns the offending rows.
 
-The same convention as dbt's data tests. Each ``.sql`` file sits in a ``checks/`` folder
-beside the assets it checks and declares, in its leading comments, what it checks:
+No rows = pass, as in dbt's data tests. Each ``.sql`` file sits in a ``checks/`` folder beside
+the assets it checks (or in dbt_like_sql/tests/ for the models) and declares, in its leading
+comments, what it checks:
 
     -- Documents whose stored block count disagrees with document_blocks.
     -- asset: documents
     -- severity: warn            (optional; default error)
 
-so adding a check is adding a file.
+so adding a check is adding a file. The same files run as Dagster asset checks, in the
+publish audit and in ``shufa test-data``.
 """
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
+
+from ..models.project import referenced_tables
 
 SAMPLE_ROWS = 5
 _DIRECTIVE = re.compile(r"^--\s*(asset|severity):\s*(\S+)\s*$")
 
 
-def sql_check_result(warehouse: DuckDBResource, sql_file: Path, severity=dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
-    """Run one check query; fail with a count and a sample of the offending rows."""
-    with warehouse.get_connection() as con:
-        cursor = con.execute(sql_file.read_text("utf-8"))
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    sample = [dict(zip(columns, map(str, row))) for row in rows[:SAMPLE_ROWS]]
-    return dg.AssetCheckResult(
-        passed=not rows,
-        severity=severity,
-        metadata={"offending_rows": len(rows), "sample": dg.MetadataValue.json(sample)},
-    )
+@dataclass(frozen=True)
+class SqlCheck:
+    path: Path
+    name: str
+    asset: str
+    description: str
+    severity: str  # error | warn
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text("utf-8")
 
 
-def _header(sql_file: Path) -> tuple[str, str, dg.AssetCheckSeverity]:
-    """(asset, description, severity) from the file's leading comment lines."""
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    asset: str
+    severity: str
+    offending_rows: int
+    sample: list[dict]
+    description: str
+
+    @property
+    def passed(self) -> bool:
+        return self.offending_rows == 0
+
+
+def load_check(path: Path) -> SqlCheck:
+    """A check from its file: asset, severity and description come from the leading comments."""
     description, directives = [], {}
-    for line in sql_file.read_text("utf-8").splitlines():
+    for line in path.read_text("utf-8").splitlines():
         if not line.startswith("--"):
             break
         match = _DIRECTIVE.match(line)
@@ -46,25 +65,46 @@ def _header(sql_file: Path) -> tuple[str, str, dg.AssetCheckSeverity]:
         else:
             description.append(line.lstrip("- ").strip())
     if "asset" not in directives:
-        raise ValueError(f"{sql_file}: a check needs an '-- asset: NAME' line")
-    severity = dg.AssetCheckSeverity.WARN if directives.get("severity") == "warn" else dg.AssetCheckSeverity.ERROR
-    return directives["asset"], " ".join(description), severity
+        raise ValueError(f"{path}: a check needs an '-- asset: NAME' line")
+    severity = "warn" if directives.get("severity") == "warn" else "error"
+    return SqlCheck(path, path.stem, directives["asset"], " ".join(description), severity)
 
 
-def _sql_check(sql_file: Path) -> dg.AssetChecksDefinition:
-    asset, description, severity = _header(sql_file)
-
-    @dg.asset_check(asset=asset, name=sql_file.stem, description=description)
-    def check(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-        return sql_check_result(warehouse, sql_file, severity)
-
-    return check
+def load_checks(folder: Path) -> list[SqlCheck]:
+    return [load_check(path) for path in sorted(folder.glob("*.sql"))]
 
 
-def sql_checks(folder: Path) -> list[dg.AssetChecksDefinition]:
-    """One asset check per ``*.sql`` file in ``folder``."""
-    return [_sql_check(path) for path in sorted(folder.glob("*.sql"))]
+def run_check(con: duckdb.DuckDBPyConnection, check: SqlCheck) -> CheckResult:
+    cursor = con.execute(check.sql)
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    sample = [dict(zip(columns, map(str, row))) for row in rows[:SAMPLE_ROWS]]
+    return CheckResult(check.name, check.asset, check.severity, len(rows), sample, check.description)
+
+
+def sql_check_result(warehouse: DuckDBResource, sql_file: Path) -> dg.AssetCheckResult:
+    """Run one check file against the warehouse resource, as a Dagster check result."""
+    check = load_check(sql_file)
+    with warehouse.get_connection() as con:
+        result = run_check(con, check)
+    return dg.AssetCheckResult(
+        passed=result.passed,
+        severity=dg.AssetCheckSeverity.WARN if check.severity == "warn" else dg.AssetCheckSeverity.ERROR,
+        metadata={"offending_rows": result.offending_rows, "sample": dg.MetadataValue.json(result.sample)},
+    )
+
+
+def _asset_check(check: SqlCheck) -> dg.AssetChecksDefinition:
+    # a check that also reads other tables (a relationship test) runs after they are built
+    others = sorted(referenced_tables(check.sql) - {check.asset})
+
+    @dg.asset_check(asset=check.asset, name=check.name, description=check.description, additional_deps=others)
+    def run(warehouse: DuckDBResource) -> dg.AssetCheckResult:
+        return sql_check_result(warehouse, check.path)
+
+    return run
 
 
 def sql_checks_definitions(folder: Path) -> dg.Definitions:
-    return dg.Definitions(asset_checks=sql_checks(folder))
+    """One Dagster asset check per ``*.sql`` file in ``folder``."""
+    return dg.Definitions(asset_checks=[_asset_check(c) for c in load_checks(folder)])

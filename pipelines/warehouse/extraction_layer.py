@@ -1,4 +1,4 @@
-"""Run extraction over the stored blocks and write quantities, indicator_facts and dim_indicator.
+"""Run extraction over the stored blocks and write quantities, indicator_facts and indicator_catalog.
 
 Extraction reads blocks from the warehouse, not the files: when the extractor or the catalog
 changes, every document can be re-extracted without reading a single report again.
@@ -62,7 +62,7 @@ def _frames(results: list[tuple[str, Extraction]]) -> dict[str, pd.DataFrame]:
             for i in catalog().indicators
         ]
     )
-    return {"dim_indicator": indicators, "quantities": quantities, "indicator_facts": facts}
+    return {"indicator_catalog": indicators, "quantities": quantities, "indicator_facts": facts}
 
 
 def replace_extraction_layer(

@@ -1,6 +1,6 @@
 """Extraction as Dagster assets: runs after the raw layer, from the blocks stored there.
 
-quantities, indicator_facts and dim_indicator are one multi-asset because they are written in
+quantities, indicator_facts and indicator_catalog are one multi-asset because they are written in
 one transaction (a fact always has its quantity and its indicator).
 """
 
@@ -20,7 +20,7 @@ RAW = ["documents", "document_blocks"]
                      description="Every figure in every document, mapped or not, with its context."),
         dg.AssetSpec("indicator_facts", group_name=GROUP, kinds={"duckdb"}, deps=RAW,
                      description="Figures that report a catalog indicator, with value, bounds, year and provenance."),
-        dg.AssetSpec("dim_indicator", group_name=GROUP, kinds={"duckdb"},
+        dg.AssetSpec("indicator_catalog", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"],
                      description="The indicator catalog: code, names, category, unit, polarity."),
     ],
 )
@@ -29,4 +29,4 @@ def extraction(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
         summary = replace_extraction_layer(con, progress=lambda n: n % 100 == 0 and context.log.info(f"extracted {n} documents"))
     yield dg.MaterializeResult(asset_key="quantities", metadata={"quantities": summary.quantities, "documents": summary.documents})
     yield dg.MaterializeResult(asset_key="indicator_facts", metadata={"facts": summary.facts, "masked_facts": summary.masked_facts})
-    yield dg.MaterializeResult(asset_key="dim_indicator")
+    yield dg.MaterializeResult(asset_key="indicator_catalog")

@@ -21,10 +21,10 @@ PROGRESS_EVERY = 50
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec("documents", group_name=GROUP, kinds={"duckdb"}, description="One row per distinct report, with county, year and type."),
-        dg.AssetSpec("document_files", group_name=GROUP, kinds={"duckdb"}, description="Every report file seen and the document it holds."),
-        dg.AssetSpec("document_blocks", group_name=GROUP, kinds={"duckdb"}, description="Normalised text blocks with location and section path."),
-        dg.AssetSpec("ingest_errors", group_name=GROUP, kinds={"duckdb"}, description="Files that could not be ingested, with a stable kind and a reason."),
+        dg.AssetSpec("documents", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"], description="One row per distinct report, with county, year and type."),
+        dg.AssetSpec("document_files", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"], description="Every report file seen and the document it holds."),
+        dg.AssetSpec("document_blocks", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"], description="Normalised text blocks with location and section path."),
+        dg.AssetSpec("ingest_errors", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"], description="Files that could not be ingested, with a stable kind and a reason."),
     ],
 )
 def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehouse: DuckDBResource):

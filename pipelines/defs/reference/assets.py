@@ -10,7 +10,7 @@ from ...metadata.admin_divisions import admin_units_frame
 from ..resources import warehouse_connection
 
 
-@dg.asset(group_name="reference", kinds={"duckdb"}, description="County-level units with codes, parents, years valid and lineage (renames).")
+@dg.asset(group_name="reference", kinds={"duckdb"}, deps=["warehouse_draft"], description="County-level units with codes, parents, years valid and lineage (renames).")
 def admin_divisions(warehouse: DuckDBResource) -> dg.MaterializeResult:
     units = admin_units_frame()
     with warehouse_connection(warehouse) as con:

@@ -1,7 +1,7 @@
 -- The extraction layer: every figure found in the blocks, and the catalog facts among them.
 
--- The indicator catalog (pipelines/extract/indicators.toml) as a table.
-CREATE TABLE IF NOT EXISTS dim_indicator (
+-- The indicator catalog (pipelines/extract/indicators.toml) as a table; dim_indicator (dbt_like_sql) is built on it.
+CREATE TABLE IF NOT EXISTS indicator_catalog (
     code      VARCHAR PRIMARY KEY,
     category  VARCHAR NOT NULL,
     name_zh   VARCHAR NOT NULL,

@@ -1,0 +1,46 @@
+"""The two ends of every build: the draft it writes into, and the audited publication.
+
+``warehouse_draft`` comes first (every writing asset depends on it); ``published_warehouse``
+comes last (it depends on every table and model), runs every data test and asset-check query
+against the draft, and replaces the published file only if none fails. A failed audit leaves
+the previous warehouse published and says which tests failed.
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from ...models.project import load_models
+from ..audit import run_audit
+from ..resources import Publication
+
+GROUP = "publish"
+SOURCE_TABLES = ["admin_divisions", "documents", "document_files", "document_blocks", "ingest_errors",
+                 "quantities", "indicator_facts", "indicator_catalog"]
+
+
+@dg.asset(group_name=GROUP, description="A fresh draft of the warehouse (a copy of the published one) for this build to write.")
+def warehouse_draft(publication: Publication) -> dg.MaterializeResult:
+    publication.start_draft()
+    return dg.MaterializeResult(metadata={"draft": str(publication.draft), "from_published": publication.published.exists()})
+
+
+@dg.asset(
+    group_name=GROUP,
+    deps=SOURCE_TABLES + [m.name for m in load_models()],
+    description="The audited warehouse analysts read: the draft, once every data test passes, moved over atomically.",
+)
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: DuckDBResource, publication: Publication):
+    results = run_audit(warehouse)
+    failed = [r for r in results if not r.passed and r.severity == "error"]
+    warned = [r for r in results if not r.passed and r.severity == "warn"]
+    for r in warned:
+        context.log.warning(f"data test {r.name} warns: {r.offending_rows} row(s)")
+    if failed:
+        lines = "\n".join(f"  {r.name} ({r.asset}): {r.offending_rows} offending row(s), e.g. {r.sample[:1]}" for r in failed)
+        raise dg.Failure(
+            f"audit failed, {publication.published} left as it was; the draft is kept at {publication.draft}:\n{lines}"
+        )
+    publication.publish()
+    return dg.MaterializeResult(
+        metadata={"published": str(publication.published), "tests_passed": len(results) - len(warned), "warnings": len(warned)}
+    )
