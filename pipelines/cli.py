@@ -4,6 +4,9 @@
     shufa inspect FILE... [--json]
     shufa text    FILE [--blocks]
     shufa extract FILE... [--json] [--quantities]
+    shufa query   "SQL" [--format table|csv|json] [--warehouse PATH]
+    shufa export  DIR [--format parquet|csv] [--warehouse PATH]
+    shufa test-data [--warehouse PATH]
 
 ``--raw`` and ``--warehouse`` default to SHUFA_RAW and SHUFA_WAREHOUSE, then to
 data/raw and data/warehouse/warehouse.duckdb.
@@ -159,6 +162,80 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return status
 
 
+def _open_published(args: argparse.Namespace, command: str):
+    """A read-only connection to the published warehouse (never blocks a running build)."""
+    import duckdb
+
+    path = args.warehouse or settings.warehouse_path()
+    if not path.exists():
+        print(f"shufa {command}: no warehouse at {path}: run `shufa build` (or `make run`) first", file=sys.stderr)
+        return None
+    return duckdb.connect(str(path), read_only=True)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    con = _open_published(args, "query")
+    if con is None:
+        return 2
+    with con:
+        try:
+            relation = con.sql(args.sql)
+        except duckdb.Error as exc:
+            print(f"shufa query: {exc}", file=sys.stderr)
+            return 1
+        if relation is None:  # a statement without a result
+            return 0
+        if args.format == "table":
+            relation.show(max_rows=args.max_rows, max_width=200)
+        else:
+            frame = relation.df()
+            if args.format == "csv":
+                frame.to_csv(sys.stdout, index=False)
+            else:
+                print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .models.project import load_models
+
+    con = _open_published(args, "export")
+    if con is None:
+        return 2
+    args.dir.mkdir(parents=True, exist_ok=True)
+    tables = [m.name for m in load_models() if m.layer in ("core", "marts")]
+    options = "FORMAT parquet" if args.format == "parquet" else "FORMAT csv, HEADER"
+    with con:
+        for table in tables:
+            target = args.dir / f"{table}.{args.format}"
+            con.execute(f"COPY (SELECT * FROM {table}) TO '{target.as_posix()}' ({options})")
+            print(f"{table:28} -> {target}")
+    return 0
+
+
+def cmd_test_data(args: argparse.Namespace) -> int:
+    from .defs.audit import audit_connection
+
+    con = _open_published(args, "test-data")
+    if con is None:
+        return 2
+    with con:
+        results = audit_connection(con)
+    failed = 0
+    for r in results:
+        status = "PASS" if r.passed else ("WARN" if r.severity == "warn" else "FAIL")
+        failed += status == "FAIL"
+        print(f"{status}  {r.name:45} {r.asset:26} {'' if r.passed else f'{r.offending_rows} offending row(s)'}")
+        if not r.passed:
+            print(f"      {r.description}")
+            for row in r.sample[:3]:
+                print(f"      {row}")
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shufa", description="Figures from Chinese county rule-of-law reports, into DuckDB.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -184,6 +261,24 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="one JSON object per fact")
     e.add_argument("--quantities", action="store_true", help="every figure found, mapped or not, instead of facts")
     e.set_defaults(func=cmd_extract)
+
+    warehouse_help = f"DuckDB file (default: $SHUFA_WAREHOUSE or {settings.DEFAULT_WAREHOUSE})"
+    q = sub.add_parser("query", help="run SQL on the published warehouse (read-only) and print the result")
+    q.add_argument("sql")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument("--max-rows", type=int, default=100, help="rows shown in table format (default 100)")
+    q.add_argument("--warehouse", type=Path, help=warehouse_help)
+    q.set_defaults(func=cmd_query)
+
+    x = sub.add_parser("export", help="write the core and mart tables to a folder")
+    x.add_argument("dir", type=Path)
+    x.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    x.add_argument("--warehouse", type=Path, help=warehouse_help)
+    x.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("test-data", help="run every data test and asset check on the published warehouse")
+    d.add_argument("--warehouse", type=Path, help=warehouse_help)
+    d.set_defaults(func=cmd_test_data)
     return p
 
 

@@ -9,6 +9,7 @@ keep in step. Data tests live in dbt_like_sql/tests/ and follow the asset-check 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +20,8 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_like_sql"
+# The repository's dbt_like_sql/; SHUFA_MODELS_DIR points elsewhere (a project of your own, or a test's copy).
+PROJECT_DIR = Path(os.environ.get("SHUFA_MODELS_DIR", Path(__file__).resolve().parents[2] / "dbt_like_sql"))
 LAYERS = ("staging", "core", "marts")
 _MATERIALIZED = re.compile(r"^--\s*materialized:\s*(table|view)\s*$", re.MULTILINE)
 
