@@ -61,7 +61,7 @@ def _tables(path: Path) -> dict[str, list[tuple]]:
         return {
             t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
             for t in ("documents", "document_files", "document_blocks", "ingest_errors", "admin_divisions",
-                      "quantities", "indicator_facts", "dim_indicator")
+                      "quantities", "indicator_facts", "indicator_catalog")
         }
 
 
@@ -91,7 +91,7 @@ def test_build_end_to_end(corpus, tmp_path):
             "SELECT d.path, f.indicator_code, f.value, f.masked, f.fact_year, f.evidence FROM indicator_facts f "
             "JOIN documents d USING (doc_id) ORDER BY ALL"
         ).fetchall()
-        indicators = con.execute("SELECT count(*) FROM dim_indicator").fetchone()[0]
+        indicators = con.execute("SELECT count(*) FROM indicator_catalog").fetchone()[0]
 
     assert errors == EXPECTED_ERRORS
     assert docs["柳城县/2023年报告.docx"][:6] == ("docx", "柳城县", "450222", "resolved", 2023, "法治政府建设年度报告")

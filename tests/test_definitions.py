@@ -21,7 +21,7 @@ def test_definitions_hold_the_raw_layer():
     definitions = defs()
     keys = {key.to_user_string() for a in definitions.assets for key in a.keys}
     assert {"documents", "document_files", "document_blocks", "ingest_errors", "admin_divisions",
-            "quantities", "indicator_facts", "dim_indicator"} <= keys
+            "quantities", "indicator_facts", "indicator_catalog"} <= keys
     checks = {c.name for a in definitions.asset_checks for c in a.check_keys}
     assert {"documents_have_their_blocks", "files_point_to_documents", "admin_divisions_complete",
             "facts_reference_known_keys", "facts_values_in_range", "facts_have_provenance"} <= checks
