@@ -29,8 +29,8 @@ class BuildSummary:
     failure: str | None = None  # why the run failed, when it did
 
 
-# Tables that hold extracted figures; counted in the summary when they exist.
-FIGURE_TABLES = ("quantities", "indicator_facts")
+# Tables of figures, counted in the summary when they exist.
+FIGURE_TABLES = ("quantities", "indicator_facts", "indicator_values", "indicator_conflicts")
 
 
 def _instance() -> dg.DagsterInstance:

@@ -54,7 +54,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"files failed:       {summary.failed}")
     print(f"text blocks:        {summary.blocks}")
     for table, rows in summary.figures.items():
-        print(f"{table + ':':<20}{rows}")
+        print(f"{table + ':':<22}{rows}")
     for path, kind, reason in summary.errors:
         print(f"  failed  {path}: {kind}: {reason}")
     for check in summary.failed_checks:
