@@ -103,3 +103,37 @@ def test_a_new_model_file_becomes_an_asset_downstream_of_what_it_reads(tmp_path)
     assert set(assets["aid_per_county"]["dependency_keys"]) == {"indicator_values", "dim_county"}  # the CTE is not a table
     assert assets["aid_per_county"]["group_name"] == "marts"
     assert "aid_per_county" in assets["published_warehouse"]["dependency_keys"]  # the audit waits for it
+
+
+def test_query_and_export_commands(clean_warehouse, tmp_path):
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--warehouse", str(clean_warehouse)],
+                              capture_output=True, text=True, cwd=REPO)
+
+    sql = "SELECT county_code, year, value FROM indicator_values WHERE indicator_code = 'legal_aid_cases' ORDER BY ALL"
+    as_json = cli("query", sql, "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout) == [
+        {"county_code": "330326", "year": 2022, "value": 150.0}, {"county_code": "330326", "year": 2023, "value": 160.0},
+        {"county_code": "450222", "year": 2022, "value": 100.0}, {"county_code": "450222", "year": 2023, "value": 120.0},
+    ]
+    as_csv = cli("query", sql, "--format", "csv")
+    assert as_csv.stdout.splitlines()[:2] == ["county_code,year,value", "330326,2022,150.0"]
+    as_table = cli("query", sql)
+    assert "330326" in as_table.stdout and "│" in as_table.stdout
+    assert cli("query", "SELEC 1").returncode == 1  # a clear error, not a traceback
+
+    out = tmp_path / "export"
+    exported = cli("export", str(out), "--format", "parquet")
+    assert exported.returncode == 0, exported.stderr
+    with duckdb.connect() as con:
+        n = con.execute(f"SELECT count(*) FROM '{(out / 'indicator_values.parquet').as_posix()}'").fetchone()[0]
+        scorecard = con.execute(f"SELECT count(*) FROM '{(out / 'county_scorecard.parquet').as_posix()}'").fetchone()[0]
+    assert n == 8 and scorecard == 4
+    assert {p.stem for p in out.iterdir()} >= {"dim_county", "dim_indicator", "yoy_trends", "county_rankings", "coverage_matrix"}
+
+
+def test_commands_need_a_built_warehouse(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "query", "SELECT 1", "--warehouse", str(tmp_path / "none.duckdb")],
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 2 and "run `shufa build`" in result.stderr
