@@ -95,6 +95,7 @@ def sample_corpus(raw: Path, truth_csv: Path) -> dict:
 
 
 def hand_set(path: Path) -> dict:
+    """Score the passages of a hand-annotated TOML set."""
     data = tomllib.loads(path.read_text("utf-8"))
     truth: dict[str, list[tuple]] = {}
     predicted: dict[str, list[tuple]] = {}
@@ -131,10 +132,14 @@ def main() -> int:
     if truth_csv.exists():
         results["sample_corpus"] = sample_corpus(raw, truth_csv)
         _print("sample corpus (generator truth)", results["sample_corpus"])
-    handset = ROOT / "bench" / "handset.toml"
-    if handset.exists():
-        results["hand_set"] = hand_set(handset)
-        _print("hand-annotated passages", results["hand_set"])
+    for key, name, label in [
+        ("hand_set", "handset.toml", "hand-annotated passages (used in development)"),
+        ("holdout", "handset_holdout.toml", "held-out hand-annotated passages (never tuned on)"),
+    ]:
+        path = ROOT / "bench" / name
+        if path.exists():
+            results[key] = hand_set(path)
+            _print(label, results[key])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
