@@ -27,6 +27,7 @@ class BuildSummary:
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (path, kind, reason)
     failed_checks: list[str] = field(default_factory=list)
     failure: str | None = None  # why the run failed, when it did
+    run: dict = field(default_factory=dict)  # this run's ingest_runs row
 
 
 # Tables of figures, counted in the summary when they exist.
@@ -50,22 +51,29 @@ def summarise(warehouse: Path) -> BuildSummary:
         tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         summary = BuildSummary(
             success=True,
-            documents=con.execute("SELECT count(*) FROM documents").fetchone()[0],
+            documents=con.execute("SELECT count(*) FROM documents WHERE status = 'ingested'").fetchone()[0],
             failed=con.execute("SELECT count(*) FROM ingest_errors").fetchone()[0],
-            blocks=con.execute("SELECT count(*) FROM document_blocks").fetchone()[0],
+            blocks=con.execute(
+                "SELECT count(*) FROM document_blocks JOIN documents USING (doc_id) WHERE status = 'ingested'"
+            ).fetchone()[0],
             errors=con.execute("SELECT path, error_kind, reason FROM ingest_errors ORDER BY path").fetchall(),
         )
         for table in FIGURE_TABLES:
             if table in tables:
                 summary.figures[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        latest = con.execute("SELECT * FROM ingest_runs ORDER BY started_at DESC LIMIT 1")
+        row = latest.fetchone()
+        if row:
+            summary.run = dict(zip([d[0] for d in latest.description], row))
     return summary
 
 
-def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING") -> BuildSummary:
+def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING", full_refresh: bool = False,
+          progress: bool = False) -> BuildSummary:
     definitions = defs()
     result = dg.materialize(
         [*definitions.assets, *definitions.asset_checks],
-        resources=build_resources(raw_dir, warehouse),
+        resources=build_resources(raw_dir, warehouse, full_refresh=full_refresh, progress=progress),
         instance=_instance(),
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         raise_on_error=False,

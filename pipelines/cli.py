@@ -1,6 +1,6 @@
 """The ``shufa`` command: build the warehouse, or look at files before ingesting them.
 
-    shufa build   [--raw DIR] [--warehouse PATH] [--verbose]
+    shufa build   [--raw DIR] [--warehouse PATH] [--full] [--verbose]
     shufa inspect FILE... [--json]
     shufa text    FILE [--blocks]
     shufa extract FILE... [--json] [--quantities]
@@ -45,16 +45,21 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     print(f"building {warehouse} from {raw} ...", flush=True)
     started = time.perf_counter()
-    summary = build(raw, warehouse, log_level="INFO" if args.verbose else "CRITICAL")
+    summary = build(raw, warehouse, log_level="INFO" if args.verbose else "CRITICAL", full_refresh=args.full, progress=True)
     elapsed = time.perf_counter() - started
     if not summary.success:
         print(f"shufa build: FAILED after {elapsed:.1f}s\n{summary.failure}", file=sys.stderr)
         return 1
-    print(f"documents ingested: {summary.documents}")
-    print(f"files failed:       {summary.failed}")
-    print(f"text blocks:        {summary.blocks}")
+    print(f"{'documents ingested:':<22}{summary.documents}")
+    print(f"{'files failed:':<22}{summary.failed}")
+    print(f"{'text blocks:':<22}{summary.blocks}")
     for table, rows in summary.figures.items():
         print(f"{table + ':':<22}{rows}")
+    if summary.run:
+        r = summary.run
+        print(f"this run: {r['new_files']} new, {r['changed_files']} changed, {r['moved_files']} moved, "
+              f"{r['unchanged_files']} unchanged, {r['removed_files']} removed, {r['failed_files']} failed files; "
+              f"{r['documents_parsed']} parsed; {r['facts_added'] or 0} facts added, {r['facts_retracted'] or 0} retracted")
     for path, kind, reason in summary.errors:
         print(f"  failed  {path}: {kind}: {reason}")
     for check in summary.failed_checks:
@@ -244,6 +249,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", type=Path, help=f"folder of reports (default: $SHUFA_RAW or {settings.DEFAULT_RAW_DIR})")
     b.add_argument("--warehouse", type=Path, help=f"DuckDB file (default: $SHUFA_WAREHOUSE or {settings.DEFAULT_WAREHOUSE})")
     b.add_argument("--verbose", action="store_true", help="show Dagster's run log")
+    b.add_argument("--full", action="store_true", help="re-read every file, not only new and changed ones")
     b.set_defaults(func=cmd_build)
 
     i = sub.add_parser("inspect", help="show what shufa makes of files, without touching any warehouse")

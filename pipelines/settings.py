@@ -14,6 +14,7 @@ DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_WAREHOUSE = "data/warehouse/warehouse.duckdb"
 DEFAULT_MAX_FILE_MB = 50
 DEFAULT_MAX_DOCX_EXPANDED_MB = 200
+DEFAULT_TIMEOUT_S = 120.0
 
 
 def raw_dir() -> Path:
@@ -36,3 +37,13 @@ def max_file_mb() -> int:
 
 def max_docx_expanded_mb() -> int:
     return int(os.environ.get("SHUFA_MAX_DOCX_EXPANDED_MB", DEFAULT_MAX_DOCX_EXPANDED_MB))
+
+
+def workers() -> int:
+    """Parsing processes; 0 means one per core."""
+    return int(os.environ.get("SHUFA_WORKERS", 0))
+
+
+def timeout_s() -> float:
+    """Longest one document may take to read before it is recorded as a timeout."""
+    return float(os.environ.get("SHUFA_TIMEOUT_S", DEFAULT_TIMEOUT_S))

@@ -30,6 +30,10 @@ class RawCorpus(dg.ConfigurableResource):
     path: str
     max_file_mb: int = settings.DEFAULT_MAX_FILE_MB
     max_docx_expanded_mb: int = settings.DEFAULT_MAX_DOCX_EXPANDED_MB
+    workers: int = 0  # parsing processes; 0 = one per core (SHUFA_WORKERS)
+    timeout_s: float = settings.DEFAULT_TIMEOUT_S  # per document
+    full_refresh: bool = False  # re-read every file, changed or not
+    progress_to_stderr: bool = False  # the CLI shows progress lines
 
     @property
     def root(self) -> Path:
@@ -70,7 +74,9 @@ class Publication(dg.ConfigurableResource):
         os.replace(self.draft, self.published)
 
 
-def build_resources(raw_dir: Path | None = None, warehouse: Path | None = None) -> dict[str, object]:
+def build_resources(
+    raw_dir: Path | None = None, warehouse: Path | None = None, full_refresh: bool = False, progress: bool = False
+) -> dict[str, object]:
     """Resources for a run; unset arguments fall back to SHUFA_* environment variables, then defaults."""
     published = warehouse or settings.warehouse_path()
     return {
@@ -78,6 +84,10 @@ def build_resources(raw_dir: Path | None = None, warehouse: Path | None = None) 
             path=str(raw_dir or settings.raw_dir()),
             max_file_mb=settings.max_file_mb(),
             max_docx_expanded_mb=settings.max_docx_expanded_mb(),
+            workers=settings.workers(),
+            timeout_s=settings.timeout_s(),
+            full_refresh=full_refresh,
+            progress_to_stderr=progress,
         ),
         "warehouse": DuckDBResource(database=str(settings.draft_path(published))),
         "publication": Publication(published_path=str(published)),

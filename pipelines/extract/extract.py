@@ -7,9 +7,11 @@ any fact can be found again in its source.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import opencc
 
@@ -19,8 +21,23 @@ from .mapping import Context, Match, match_indicators, role_of, stated_year, uni
 from .quantities import Quantity, find_quantities, rules
 from .segments import clause_spans, sentence_spans, span_containing
 
-EXTRACTOR_VERSION = "1"
 CONTEXT_CHARS = 20
+
+
+@lru_cache(maxsize=1)
+def extraction_version() -> str:
+    """A fingerprint of the extractor: its code and its data files (catalog, word lists).
+
+    Stored with every quantity and fact; a document extracted under another version is
+    extracted again from its stored blocks, so a catalog edit reaches every document without
+    anyone remembering to bump a number.
+    """
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.glob("*.py")) + sorted(package.glob("*.toml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @dataclass

@@ -16,6 +16,7 @@ ERROR_KINDS: dict[str, str] = {
     "no_text_layer": "the pdf has no text layer (a scan); it needs OCR first",
     "unreadable_encoding": "the text encoding could not be determined",
     "no_text": "the file parsed but holds no text",
+    "timeout": "reading the file took longer than the per-document limit",
     "read_failed": "an unexpected error while reading the file",
 }
 

@@ -1,19 +1,21 @@
-"""Run extraction over the stored blocks and write quantities, indicator_facts and indicator_catalog.
+"""Extract the documents that need it, from their stored blocks, and record what was done.
 
-Extraction reads blocks from the warehouse, not the files: when the extractor or the catalog
-changes, every document can be re-extracted without reading a single report again.
+A document needs extraction when it has never been extracted or was extracted by another
+version of the extractor (its code or catalog changed). Extraction never reads a report
+file: when the catalog changes, every document is re-extracted from document_blocks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
 
 from ..extract.catalog import catalog
-from ..extract.extract import EXTRACTOR_VERSION, Extraction, extract_blocks
+from ..extract.extract import Extraction, extract_blocks, extraction_version
 from ..ingest.model import Block, Location
 from .sql import load_sql
 from .staging import replace_in_transaction
@@ -21,40 +23,49 @@ from .staging import replace_in_transaction
 
 @dataclass
 class ExtractionSummary:
-    documents: int
+    documents: int  # extracted in this run
     quantities: int
     facts: int
     masked_facts: int
 
 
-def load_documents(con: duckdb.DuckDBPyConnection):
-    """(doc_id, year, blocks) for every stored document, blocks rebuilt from document_blocks."""
-    years = dict(con.execute("SELECT doc_id, year FROM documents").fetchall())
+def documents_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> list[tuple[str, int | None]]:
+    """(doc_id, year) of every stored document not yet extracted by ``version``."""
+    return con.execute(
+        "SELECT d.doc_id, d.year FROM documents AS d LEFT JOIN extractions AS e USING (doc_id) "
+        "WHERE e.doc_id IS NULL OR e.extractor_version <> $v ORDER BY d.doc_id",
+        {"v": version},
+    ).fetchall()
+
+
+def load_blocks(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, list[Block]]:
+    con.register("wanted", pd.DataFrame({"doc_id": pd.Series(doc_ids, dtype="object")}))
     rows = con.execute(
         "SELECT doc_id, block_no, kind, page, paragraph, table_no, row_no, col_no, section_path, text "
-        "FROM document_blocks ORDER BY doc_id, block_no"
+        "FROM document_blocks WHERE doc_id IN (SELECT CAST(doc_id AS VARCHAR) FROM wanted) ORDER BY doc_id, block_no"
     ).fetchall()
-    current, blocks = None, []
+    con.unregister("wanted")
+    blocks: dict[str, list[Block]] = {d: [] for d in doc_ids}
     for doc_id, block_no, kind, page, paragraph, table_no, row_no, col_no, section_path, text in rows:
-        if doc_id != current:
-            if current is not None:
-                yield current, years.get(current), blocks
-            current, blocks = doc_id, []
-        blocks.append(Block(block_no, kind, text, Location(page, paragraph, table_no, row_no, col_no), tuple(section_path)))
-    if current is not None:
-        yield current, years.get(current), blocks
+        blocks[doc_id].append(Block(block_no, kind, text, Location(page, paragraph, table_no, row_no, col_no), tuple(section_path)))
+    return blocks
 
 
-def _frames(results: list[tuple[str, Extraction]]) -> dict[str, pd.DataFrame]:
+def _frames(results: list[tuple[str, Extraction]], version: str, now: datetime) -> dict[str, pd.DataFrame]:
     quantities = pd.DataFrame(
-        [{"doc_id": doc_id, **asdict(q), "extractor_version": EXTRACTOR_VERSION} for doc_id, ex in results for q in ex.quantities]
+        [{"doc_id": doc_id, **asdict(q), "extractor_version": version} for doc_id, ex in results for q in ex.quantities]
     )
     facts = pd.DataFrame(
         [
-            {"doc_id": doc_id, "fact_no": n, **asdict(f), "extractor_version": EXTRACTOR_VERSION}
+            {"doc_id": doc_id, "fact_no": n, **asdict(f), "extractor_version": version}
             for doc_id, ex in results
             for n, f in enumerate(ex.facts)
         ]
+    )
+    extractions = pd.DataFrame(
+        [{"doc_id": doc_id, "extractor_version": version, "extracted_at": now, "quantities": len(ex.quantities),
+          "facts": len(ex.facts)} for doc_id, ex in results],
+        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts"],
     )
     indicators = pd.DataFrame(
         [
@@ -62,23 +73,27 @@ def _frames(results: list[tuple[str, Extraction]]) -> dict[str, pd.DataFrame]:
             for i in catalog().indicators
         ]
     )
-    return {"indicator_catalog": indicators, "quantities": quantities, "indicator_facts": facts}
+    return {"indicator_catalog": indicators, "quantities": quantities, "indicator_facts": facts, "extractions": extractions}
 
 
-def replace_extraction_layer(
+def update_extraction_layer(
     con: duckdb.DuckDBPyConnection, progress: Callable[[int], None] | None = None
 ) -> ExtractionSummary:
     con.execute(load_sql("extraction_schema"))
+    version = extraction_version()
+    todo = documents_to_extract(con, version)
+    blocks = load_blocks(con, [doc_id for doc_id, _ in todo])
     results = []
-    for n, (doc_id, year, blocks) in enumerate(load_documents(con), start=1):
-        results.append((doc_id, extract_blocks(blocks, year)))
+    for n, (doc_id, year) in enumerate(todo, start=1):
+        results.append((doc_id, extract_blocks(blocks[doc_id], year)))
         if progress:
             progress(n)
-    frames = _frames(results)
+    frames = _frames(results, version, datetime.now(UTC).replace(tzinfo=None))
     for name in ("quantities", "indicator_facts"):
-        if frames[name].empty:  # no documents: keep the columns so the typed insert works
+        if frames[name].empty:  # nothing to extract: keep the columns so the typed insert works
             frames[name] = pd.DataFrame(columns=[c[0] for c in con.execute(f"DESCRIBE {name}").fetchall()])
-    replace_in_transaction(con, frames, "replace_extraction_layer")
+    replace_in_transaction(con, frames, "apply_extraction")
+    con.execute(load_sql("record_extraction_in_run"))
     facts = frames["indicator_facts"]
     return ExtractionSummary(
         documents=len(results),

@@ -1,97 +1,126 @@
-"""Write an ingestion result into the raw-layer tables, in one transaction.
+"""The raw layer, kept up to date run by run: what changed in the folder, applied in one transaction.
 
-Rows are staged as DataFrames and moved by ``replace_raw_layer.sql``; a failure anywhere
-rolls the whole write back, so readers never see half a run.
+``load_previous`` reads what the last run left; ``ingest.incremental`` decides what to read and
+reads it; ``apply_raw_changes`` writes new documents and blocks, the current file list, the
+current failures, retractions, and the run's summary row. Rows are staged as DataFrames and
+moved by ``apply_raw_changes.sql``; a failure anywhere rolls the whole write back.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 import pandas as pd
 
-from ..ingest.corpus import CorpusResult
+from ..ingest.corpus import IngestedDocument
+from ..ingest.incremental import FileStat, Plan, Previous, ReadResult
 from .sql import load_sql
 from .staging import replace_in_transaction
 
-RAW_TABLES = ("documents", "document_files", "document_blocks", "ingest_errors")
+DOCUMENT_COLUMNS = [
+    "doc_id", "sha256", "path", "file_name", "format", "bytes", "pages", "encoding", "title",
+    "county", "county_code", "county_lineage_code", "city", "province", "county_status",
+    "county_source", "year", "year_source", "report_type", "issuer_role", "metadata_flags",
+    "blocks", "chars", "status", "ingested_at", "retracted_at",
+]
+BLOCK_COLUMNS = ["doc_id", "block_no", "kind", "page", "paragraph", "table_no", "row_no", "col_no", "section_path", "text"]
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(load_sql("raw_schema"))
 
 
-def _frames(result: CorpusResult, now: datetime) -> dict[str, pd.DataFrame]:
-    documents = pd.DataFrame(
-        [
-            {
-                "doc_id": d.doc_id,
-                "sha256": d.sha256,
-                "path": d.path,
-                "file_name": d.path.rsplit("/", 1)[-1],
-                "format": d.parsed.format,
-                "bytes": d.bytes,
-                "pages": d.parsed.pages,
-                "encoding": d.parsed.encoding,
-                "title": d.metadata.title,
-                "county": d.metadata.county,
-                "county_code": d.metadata.county_code,
-                "county_lineage_code": d.metadata.county_lineage_code,
-                "city": d.metadata.city,
-                "province": d.metadata.province,
-                "county_status": d.metadata.county_status,
-                "county_source": d.metadata.county_source,
-                "year": d.metadata.year,
-                "year_source": d.metadata.year_source,
-                "report_type": d.metadata.report_type,
-                "issuer_role": d.metadata.issuer_role,
-                "metadata_flags": list(d.metadata.flags),
-                "blocks": len(d.parsed.blocks),
-                "chars": d.parsed.chars,
-                "status": "ingested",
-                "ingested_at": now,
-            }
-            for d in result.documents
-        ],
-        columns=[
-            "doc_id", "sha256", "path", "file_name", "format", "bytes", "pages", "encoding", "title",
-            "county", "county_code", "county_lineage_code", "city", "province", "county_status",
-            "county_source", "year", "year_source", "report_type", "issuer_role", "metadata_flags",
-            "blocks", "chars", "status", "ingested_at",
-        ],
-    )
-    blocks = pd.DataFrame(
-        [
-            {
-                "doc_id": d.doc_id,
-                "block_no": b.block_no,
-                "kind": b.kind,
-                "page": b.location.page,
-                "paragraph": b.location.paragraph,
-                "table_no": b.location.table,
-                "row_no": b.location.row,
-                "col_no": b.location.col,
-                "section_path": list(b.section_path),
-                "text": b.text,
-            }
-            for d in result.documents
-            for b in d.parsed.blocks
-        ],
-        columns=["doc_id", "block_no", "kind", "page", "paragraph", "table_no", "row_no", "col_no", "section_path", "text"],
-    )
-    files = pd.DataFrame(sorted(result.files.items()), columns=["path", "doc_id"])
-    errors = pd.DataFrame(
-        [
-            {"path": f.path, "bytes": f.bytes, "sha256": f.sha256, "error_kind": f.error_kind, "reason": f.reason, "detected_at": now}
-            for f in result.failures
-        ],
-        columns=["path", "bytes", "sha256", "error_kind", "reason", "detected_at"],
-    )
-    return {"documents": documents, "document_blocks": blocks, "document_files": files, "ingest_errors": errors}
-
-
-def replace_raw_layer(con: duckdb.DuckDBPyConnection, result: CorpusResult, now: datetime) -> None:
-    """Make the raw tables hold exactly ``result`` (first-seen timestamps survive reruns)."""
+def load_previous(con: duckdb.DuckDBPyConnection) -> Previous:
     ensure_schema(con)
-    replace_in_transaction(con, _frames(result, now), "replace_raw_layer")
+    files = {p: (d, b, m) for p, d, b, m in con.execute("SELECT path, doc_id, bytes, mtime_ns FROM document_files").fetchall()}
+    errors = {p: (b, m) for p, b, m in con.execute("SELECT path, bytes, mtime_ns FROM ingest_errors").fetchall()}
+    known = {d for (d,) in con.execute("SELECT doc_id FROM documents").fetchall()}
+    return Previous(files, errors, known)
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    files_seen: int
+    new_files: int
+    changed_files: int
+    moved_files: int
+    unchanged_files: int
+    removed_files: int
+    failed_files: int
+    documents_parsed: int
+    documents_retracted: int
+
+
+def summarise_run(run_id: str, stats: list[FileStat], plan: Plan, read: ReadResult, previous: Previous,
+                  active_before: set[str]) -> RunSummary:
+    parsed_ids = {d.doc_id for d in read.documents}
+    new = changed = moved = 0
+    for path, doc_id in read.files.items():
+        if doc_id not in parsed_ids:
+            moved += 1  # content already stored: a rename, a copy or a touched file
+        elif path in previous.files:
+            changed += 1
+        else:
+            new += 1
+    active_now = set(plan.unchanged.values()) | set(read.files.values())
+    return RunSummary(
+        run_id=run_id,
+        files_seen=len(stats),
+        new_files=new,
+        changed_files=changed,
+        moved_files=moved,
+        unchanged_files=len(plan.unchanged),
+        removed_files=len(plan.removed),
+        failed_files=len(read.failures) + len(plan.failed_unchanged),
+        documents_parsed=len(read.documents),
+        documents_retracted=len(active_before - active_now),
+    )
+
+
+def _document_row(d: IngestedDocument, now: datetime) -> dict:
+    m = d.metadata
+    return {
+        "doc_id": d.doc_id, "sha256": d.sha256, "path": d.path, "file_name": d.path.rsplit("/", 1)[-1],
+        "format": d.parsed.format, "bytes": d.bytes, "pages": d.parsed.pages, "encoding": d.parsed.encoding,
+        "title": m.title, "county": m.county, "county_code": m.county_code, "county_lineage_code": m.county_lineage_code,
+        "city": m.city, "province": m.province, "county_status": m.county_status, "county_source": m.county_source,
+        "year": m.year, "year_source": m.year_source, "report_type": m.report_type, "issuer_role": m.issuer_role,
+        "metadata_flags": list(m.flags), "blocks": len(d.parsed.blocks), "chars": d.parsed.chars,
+        "status": "ingested", "ingested_at": now, "retracted_at": None,
+    }
+
+
+def apply_raw_changes(con: duckdb.DuckDBPyConnection, stats: list[FileStat], plan: Plan, read: ReadResult,
+                      summary: RunSummary, started_at: datetime, finished_at: datetime) -> None:
+    by_path = {s.path: s for s in stats}
+    files = {**plan.unchanged, **read.files}
+    frames = {
+        "documents": pd.DataFrame([_document_row(d, finished_at) for d in read.documents], columns=DOCUMENT_COLUMNS),
+        "document_blocks": pd.DataFrame(
+            [
+                (d.doc_id, b.block_no, b.kind, b.location.page, b.location.paragraph, b.location.table,
+                 b.location.row, b.location.col, list(b.section_path), b.text)
+                for d in read.documents
+                for b in d.parsed.blocks
+            ],
+            columns=BLOCK_COLUMNS,
+        ),
+        "document_files": pd.DataFrame(
+            [(p, doc_id, by_path[p].size, by_path[p].mtime_ns) for p, doc_id in sorted(files.items())],
+            columns=["path", "doc_id", "bytes", "mtime_ns"],
+        ),
+        "ingest_errors": pd.DataFrame(
+            [(f.path, f.bytes, f.sha256, f.error_kind, f.reason, finished_at, by_path[f.path].mtime_ns if f.path in by_path else None)
+             for f in read.failures],
+            columns=["path", "bytes", "sha256", "error_kind", "reason", "detected_at", "mtime_ns"],
+        ),
+        "kept_errors": pd.DataFrame({"path": pd.Series(sorted(plan.failed_unchanged), dtype="object")}),
+        "ingest_runs": pd.DataFrame(
+            [{**summary.__dict__, "started_at": started_at, "finished_at": finished_at,
+              "seconds": (finished_at - started_at).total_seconds()}]
+        ),
+    }
+    replace_in_transaction(con, frames, "apply_raw_changes")

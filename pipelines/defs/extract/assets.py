@@ -7,11 +7,11 @@ one transaction (a fact always has its quantity and its indicator).
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from ...warehouse.extraction_layer import replace_extraction_layer
+from ...warehouse.extraction_layer import update_extraction_layer
 from ..resources import warehouse_connection
 
 GROUP = "extract"
-RAW = ["documents", "document_blocks"]
+RAW = ["documents", "document_blocks", "ingest_runs"]
 
 
 @dg.multi_asset(
@@ -20,13 +20,16 @@ RAW = ["documents", "document_blocks"]
                      description="Every figure in every document, mapped or not, with its context."),
         dg.AssetSpec("indicator_facts", group_name=GROUP, kinds={"duckdb"}, deps=RAW,
                      description="Figures that report a catalog indicator, with value, bounds, year and provenance."),
+        dg.AssetSpec("extractions", group_name=GROUP, kinds={"duckdb"}, deps=RAW,
+                     description="Which extractor version extracted each document, and what it yielded."),
         dg.AssetSpec("indicator_catalog", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"],
                      description="The indicator catalog: code, names, category, unit, polarity."),
     ],
 )
 def extraction(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     with warehouse_connection(warehouse) as con:
-        summary = replace_extraction_layer(con, progress=lambda n: n % 100 == 0 and context.log.info(f"extracted {n} documents"))
-    yield dg.MaterializeResult(asset_key="quantities", metadata={"quantities": summary.quantities, "documents": summary.documents})
-    yield dg.MaterializeResult(asset_key="indicator_facts", metadata={"facts": summary.facts, "masked_facts": summary.masked_facts})
+        summary = update_extraction_layer(con, progress=lambda n: n % 100 == 0 and context.log.info(f"extracted {n} documents"))
+    yield dg.MaterializeResult(asset_key="quantities", metadata={"quantities_added": summary.quantities, "documents_extracted": summary.documents})
+    yield dg.MaterializeResult(asset_key="indicator_facts", metadata={"facts_added": summary.facts, "masked_facts_added": summary.masked_facts})
+    yield dg.MaterializeResult(asset_key="extractions", metadata={"documents_extracted": summary.documents})
     yield dg.MaterializeResult(asset_key="indicator_catalog")

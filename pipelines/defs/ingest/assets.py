@@ -1,63 +1,85 @@
-"""The raw layer as Dagster assets: one step reads the corpus and writes four tables.
+"""The raw layer as Dagster assets: one step brings the four tables up to date with the folder.
 
 The four tables are one multi-asset because they are written in one transaction: a
-document without its blocks, or an error list from another run, would be a lie.
+document without its blocks, or an error list from another run, would be a lie. Only what
+changed since the last run is read (see pipelines/ingest/incremental.py).
 """
 
-
-from collections import Counter
+import sys
+import time
 from datetime import UTC, datetime
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from ...ingest.corpus import FailedFile, ingest_corpus
-from ...warehouse.raw_layer import replace_raw_layer
+from ...ingest.corpus import FailedFile
+from ...ingest.incremental import plan_run, read_files, stat_files
+from ...warehouse.raw_layer import apply_raw_changes, load_previous, summarise_run
 from ..resources import RawCorpus, warehouse_connection
 
 GROUP = "ingest"
-PROGRESS_EVERY = 50
+DRAFT = ["warehouse_draft"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class _Progress:
+    """Documents done / total, rate and errors so far: to the run log, and to stderr for the CLI."""
+
+    def __init__(self, context: dg.AssetExecutionContext, to_stderr: bool):
+        self.context, self.to_stderr = context, to_stderr
+        self.started, self.errors, self.last = time.perf_counter(), 0, 0.0
+
+    def __call__(self, done: int, total: int, outcome) -> None:
+        if isinstance(outcome, FailedFile):
+            self.errors += 1
+            self.context.log.warning(f"{outcome.path}: {outcome.error_kind}: {outcome.reason}")
+        now = time.perf_counter()
+        if done == total or now - self.last >= 2:
+            self.last = now
+            rate = done / max(now - self.started, 1e-9)
+            line = f"read {done}/{total} files, {rate:.1f}/s, {self.errors} error(s)"
+            self.context.log.info(line)
+            if self.to_stderr:
+                print(f"  {line}", file=sys.stderr, flush=True)
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec("documents", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"], description="One row per distinct report, with county, year and type."),
-        dg.AssetSpec("document_files", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"], description="Every report file seen and the document it holds."),
-        dg.AssetSpec("document_blocks", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"], description="Normalised text blocks with location and section path."),
-        dg.AssetSpec("ingest_errors", group_name=GROUP, kinds={"duckdb"}, deps=["warehouse_draft"], description="Files that could not be ingested, with a stable kind and a reason."),
+        dg.AssetSpec("documents", group_name=GROUP, kinds={"duckdb"}, deps=DRAFT,
+                     description="One row per distinct report, with county, year and type; retracted when its file goes."),
+        dg.AssetSpec("document_files", group_name=GROUP, kinds={"duckdb"}, deps=DRAFT,
+                     description="Every report file present and the document it holds."),
+        dg.AssetSpec("document_blocks", group_name=GROUP, kinds={"duckdb"}, deps=DRAFT,
+                     description="Normalised text blocks with location and section path."),
+        dg.AssetSpec("ingest_errors", group_name=GROUP, kinds={"duckdb"}, deps=DRAFT,
+                     description="Files that could not be ingested, with a stable kind and a reason."),
+        dg.AssetSpec("ingest_runs", group_name=GROUP, kinds={"duckdb"}, deps=DRAFT,
+                     description="One row per build: files new, changed, moved, unchanged, removed, failed."),
     ],
 )
 def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehouse: DuckDBResource):
     root = raw_corpus.root
     if not root.is_dir():
         raise dg.Failure(f"raw folder {root} does not exist (set --raw or SHUFA_RAW)")
-
-    def progress(done: int, total: int, outcome) -> None:
-        if isinstance(outcome, FailedFile):
-            context.log.warning(f"{outcome.path}: {outcome.error_kind}: {outcome.reason}")
-        if done % PROGRESS_EVERY == 0 or done == total:
-            context.log.info(f"read {done}/{total} files")
-
-    result = ingest_corpus(root, raw_corpus.limits(), progress=progress)
+    started = _now()
+    stats = stat_files(root)
     with warehouse_connection(warehouse) as con:
-        replace_raw_layer(con, result, datetime.now(UTC).replace(tzinfo=None))
+        previous = load_previous(con)
+        active_before = {d for (d,) in con.execute("SELECT doc_id FROM documents WHERE status = 'ingested'").fetchall()}
+    plan = plan_run(stats, previous, full=raw_corpus.full_refresh)
+    context.log.info(f"{len(stats)} files: {len(plan.unchanged)} unchanged, {len(plan.to_read)} to read, {len(plan.removed)} removed")
+    read = read_files(root, plan.to_read, previous.known_docs, raw_corpus.limits(), raw_corpus.workers or None,
+                      raw_corpus.timeout_s, _Progress(context, raw_corpus.progress_to_stderr))
+    summary = summarise_run(context.run.run_id, stats, plan, read, previous, active_before)
+    with warehouse_connection(warehouse) as con:
+        apply_raw_changes(con, stats, plan, read, summary, started, _now())
 
-    statuses = Counter(d.metadata.county_status for d in result.documents)
-    kinds = Counter(f.error_kind for f in result.failures)
-    yield dg.MaterializeResult(
-        asset_key="documents",
-        metadata={
-            "documents": len(result.documents),
-            "by_county_status": dg.MetadataValue.json(dict(statuses)),
-            "by_format": dg.MetadataValue.json(dict(Counter(d.parsed.format for d in result.documents))),
-        },
-    )
-    yield dg.MaterializeResult(asset_key="document_files", metadata={"files": len(result.files)})
-    yield dg.MaterializeResult(
-        asset_key="document_blocks",
-        metadata={"blocks": sum(len(d.parsed.blocks) for d in result.documents)},
-    )
-    yield dg.MaterializeResult(
-        asset_key="ingest_errors",
-        metadata={"failed_files": len(result.failures), "by_kind": dg.MetadataValue.json(dict(kinds))},
-    )
+    run = {k: v for k, v in summary.__dict__.items() if k != "run_id"}
+    yield dg.MaterializeResult(asset_key="documents", metadata={"parsed": summary.documents_parsed, "retracted": summary.documents_retracted})
+    yield dg.MaterializeResult(asset_key="document_files", metadata={"files": len(plan.unchanged) + len(read.files)})
+    yield dg.MaterializeResult(asset_key="document_blocks", metadata={"blocks_added": sum(len(d.parsed.blocks) for d in read.documents)})
+    yield dg.MaterializeResult(asset_key="ingest_errors", metadata={"failed_files": summary.failed_files})
+    yield dg.MaterializeResult(asset_key="ingest_runs", metadata=run)

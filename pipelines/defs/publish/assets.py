@@ -14,8 +14,8 @@ from ..audit import run_audit
 from ..resources import Publication
 
 GROUP = "publish"
-SOURCE_TABLES = ["admin_divisions", "documents", "document_files", "document_blocks", "ingest_errors",
-                 "quantities", "indicator_facts", "indicator_catalog"]
+SOURCE_TABLES = ["admin_divisions", "documents", "document_files", "document_blocks", "ingest_errors", "ingest_runs",
+                 "quantities", "indicator_facts", "extractions", "indicator_catalog"]
 
 
 @dg.asset(group_name=GROUP, description="A fresh draft of the warehouse (a copy of the published one) for this build to write.")

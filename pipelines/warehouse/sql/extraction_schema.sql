@@ -56,3 +56,13 @@ CREATE TABLE IF NOT EXISTS indicator_facts (
     extractor_version VARCHAR NOT NULL,
     PRIMARY KEY (doc_id, fact_no)
 );
+
+-- One row per document extracted: under which extractor version, and what it yielded. A document
+-- whose version differs from the running extractor's is extracted again from its stored blocks.
+CREATE TABLE IF NOT EXISTS extractions (
+    doc_id             VARCHAR PRIMARY KEY,
+    extractor_version  VARCHAR NOT NULL,
+    extracted_at       TIMESTAMP NOT NULL,
+    quantities         INTEGER NOT NULL,
+    facts              INTEGER NOT NULL
+);

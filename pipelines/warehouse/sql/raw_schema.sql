@@ -25,15 +25,22 @@ CREATE TABLE IF NOT EXISTS documents (
     metadata_flags      VARCHAR[] NOT NULL,
     blocks              INTEGER NOT NULL,
     chars               INTEGER NOT NULL,
-    status              VARCHAR NOT NULL,   -- ingested
-    ingested_at         TIMESTAMP NOT NULL  -- first time this content was ingested
+    status              VARCHAR NOT NULL,   -- ingested | retracted (no file holds this content any more)
+    ingested_at         TIMESTAMP NOT NULL, -- first time this content was ingested (UTC)
+    retracted_at        TIMESTAMP           -- when its last file disappeared or changed (UTC)
 );
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS retracted_at TIMESTAMP;
 
--- Every report file seen and the document it holds (copies and renames share a doc_id).
+-- Every report file present now and the document it holds (copies and renames share a doc_id).
+-- bytes and mtime_ns let an unchanged file be recognised without reading it.
 CREATE TABLE IF NOT EXISTS document_files (
-    path    VARCHAR PRIMARY KEY,
-    doc_id  VARCHAR NOT NULL
+    path      VARCHAR PRIMARY KEY,
+    doc_id    VARCHAR NOT NULL,
+    bytes     BIGINT,
+    mtime_ns  BIGINT
 );
+ALTER TABLE document_files ADD COLUMN IF NOT EXISTS bytes BIGINT;
+ALTER TABLE document_files ADD COLUMN IF NOT EXISTS mtime_ns BIGINT;
 
 -- One row per text block, in reading order. Location columns are NULL where they do not apply.
 CREATE TABLE IF NOT EXISTS document_blocks (
@@ -50,12 +57,35 @@ CREATE TABLE IF NOT EXISTS document_blocks (
     PRIMARY KEY (doc_id, block_no)
 );
 
--- Files that could not become documents, and why. error_kind values: pipelines/ingest/errors.py.
+-- Files present now that could not become documents, and why. error_kind values: pipelines/ingest/errors.py.
+-- An unchanged file (same bytes and mtime_ns) is not retried.
 CREATE TABLE IF NOT EXISTS ingest_errors (
     path         VARCHAR PRIMARY KEY,
     bytes        BIGINT NOT NULL,
     sha256       VARCHAR,
     error_kind   VARCHAR NOT NULL,
     reason       VARCHAR NOT NULL,
-    detected_at  TIMESTAMP NOT NULL   -- first time this file content failed this way
+    detected_at  TIMESTAMP NOT NULL,  -- first time this file content failed this way (UTC)
+    mtime_ns     BIGINT
+);
+ALTER TABLE ingest_errors ADD COLUMN IF NOT EXISTS mtime_ns BIGINT;
+
+-- One row per build that changed or checked the raw layer: what it found and what it did.
+CREATE TABLE IF NOT EXISTS ingest_runs (
+    run_id           VARCHAR PRIMARY KEY,
+    started_at       TIMESTAMP NOT NULL,
+    finished_at      TIMESTAMP NOT NULL,
+    files_seen       INTEGER NOT NULL,
+    new_files        INTEGER NOT NULL,   -- paths not seen before, with content not seen before
+    changed_files    INTEGER NOT NULL,   -- paths seen before, now holding new content
+    moved_files      INTEGER NOT NULL,   -- new paths whose content was already known (renamed, copied, touched)
+    unchanged_files  INTEGER NOT NULL,
+    removed_files    INTEGER NOT NULL,
+    failed_files     INTEGER NOT NULL,   -- failing now (new failures and unchanged failed files)
+    documents_parsed INTEGER NOT NULL,
+    documents_retracted INTEGER NOT NULL,
+    facts_added      INTEGER,            -- filled in by extraction
+    facts_retracted  INTEGER,
+    extraction_version VARCHAR,
+    seconds          DOUBLE NOT NULL
 );

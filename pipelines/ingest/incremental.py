@@ -1,0 +1,159 @@
+"""Which files need reading tonight, and reading them in parallel with a time limit each.
+
+A file whose path, size and modification time match the last run is not opened at all. A
+changed or new file is hashed; content already known (a rename, a copy, a touched file) is
+not parsed again. Only new content is parsed, across processes, each document with its own
+time limit so one pathological PDF cannot hang the night. Everything here is pure or
+per-file; the warehouse is read and written elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pebble import ProcessExpired, ProcessPool
+
+from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, ingest_file, scan_raw
+from .document import ReadLimits
+
+
+@dataclass(frozen=True)
+class FileStat:
+    path: str  # relative to the raw folder, forward slashes
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Previous:
+    """What the warehouse knew after the last run."""
+
+    files: dict[str, tuple[str, int | None, int | None]] = field(default_factory=dict)  # path -> (doc_id, size, mtime)
+    errors: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # path -> (size, mtime)
+    known_docs: set[str] = field(default_factory=set)  # every doc_id stored, retracted ones included
+
+
+@dataclass
+class Plan:
+    unchanged: dict[str, str]  # path -> doc_id, not opened
+    failed_unchanged: set[str]  # failed last time and not changed since: not retried
+    to_read: list[FileStat]
+    removed: set[str]  # paths of the last run that are gone
+
+
+def stat_files(raw_dir: Path) -> list[FileStat]:
+    stats = []
+    for path in scan_raw(raw_dir):
+        st = path.stat()
+        stats.append(FileStat(path.relative_to(raw_dir).as_posix(), st.st_size, st.st_mtime_ns))
+    return stats
+
+
+def plan_run(current: list[FileStat], previous: Previous, full: bool = False) -> Plan:
+    """Sort the files into those to skip and those to read (``full`` reads them all)."""
+    unchanged, failed_unchanged, to_read = {}, set(), []
+    for f in current:
+        known = previous.files.get(f.path)
+        failed = previous.errors.get(f.path)
+        if not full and known and (known[1], known[2]) == (f.size, f.mtime_ns):
+            unchanged[f.path] = known[0]
+        elif not full and failed and failed == (f.size, f.mtime_ns):
+            failed_unchanged.add(f.path)
+        else:
+            to_read.append(f)
+    seen = {f.path for f in current}
+    removed = (set(previous.files) | set(previous.errors)) - seen
+    return Plan(unchanged, failed_unchanged, to_read, removed)
+
+
+@dataclass
+class ReadResult:
+    documents: list[IngestedDocument] = field(default_factory=list)  # newly parsed content
+    files: dict[str, str] = field(default_factory=dict)  # path -> doc_id, for every file read this run
+    failures: list[FailedFile] = field(default_factory=list)
+    known_content: int = 0  # files whose content was already stored (renames, copies, touched files)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_files(
+    raw_dir: Path,
+    to_read: list[FileStat],
+    known_docs: set[str],
+    limits: ReadLimits = ReadLimits(),
+    workers: int | None = None,
+    timeout_s: float = 120.0,
+    progress: Callable[[int, int, object], None] | None = None,
+) -> ReadResult:
+    """Hash the files, parse the ones with new content in worker processes, each under ``timeout_s``."""
+    result = ReadResult()
+    to_parse: dict[str, list[FileStat]] = {}  # doc_id -> files holding that new content
+    done, total = 0, len(to_read)
+    for f in to_read:
+        if f.size > limits.max_file_bytes:
+            result.failures.append(FailedFile(f.path, f.size, None, "too_large",
+                                              f"{f.size:,} bytes, over the {limits.max_file_bytes:,}-byte limit"))
+            done += 1
+            if progress:
+                progress(done, total, result.failures[-1])
+            continue
+        try:
+            doc_id = _sha256(raw_dir / f.path)[:DOC_ID_HEX_CHARS]
+        except OSError as exc:
+            result.failures.append(FailedFile(f.path, f.size, None, "read_failed", f"cannot read the file: {exc}"))
+            done += 1
+            continue
+        if doc_id in known_docs:
+            result.files[f.path] = doc_id
+            result.known_content += 1
+            done += 1
+            if progress:
+                progress(done, total, None)
+        else:
+            to_parse.setdefault(doc_id, []).append(f)
+
+    if to_parse:
+        # spawn, not fork: the parent may hold threads (Dagster's) that a fork would copy half-way
+        with ProcessPool(max_workers=workers or os.cpu_count() or 1, context=multiprocessing.get_context("spawn")) as pool:
+            futures = {
+                doc_id: (files[0], pool.schedule(ingest_file, args=(raw_dir / files[0].path, files[0].path, limits), timeout=timeout_s))
+                for doc_id, files in sorted(to_parse.items(), key=lambda kv: kv[1][0].path)
+            }
+            for doc_id, (first, future) in futures.items():
+                outcome = _outcome(future, first, timeout_s)
+                if isinstance(outcome, IngestedDocument):
+                    result.documents.append(outcome)
+                    for f in to_parse[doc_id]:
+                        result.files[f.path] = doc_id
+                else:
+                    result.failures.extend(
+                        FailedFile(f.path, outcome.bytes, outcome.sha256, outcome.error_kind, outcome.reason)
+                        for f in to_parse[doc_id]
+                    )
+                done += len(to_parse[doc_id])
+                if progress:
+                    progress(done, total, outcome)
+    return result
+
+
+def _outcome(future, first: FileStat, timeout_s: float) -> IngestedDocument | FailedFile:
+    try:
+        return future.result()
+    except FutureTimeout:
+        return FailedFile(first.path, first.size, None, "timeout", f"reading took longer than {timeout_s:g} s; the reader was stopped")
+    except ProcessExpired as exc:
+        return FailedFile(first.path, first.size, None, "read_failed", f"the reader process died ({exc})")
+    except Exception as exc:  # ingest_file never raises for bad input; this is a bug, recorded not raised
+        return FailedFile(first.path, first.size, None, "read_failed", f"{type(exc).__name__}: {exc}")
