@@ -96,8 +96,13 @@ def read_files(
     workers: int | None = None,
     timeout_s: float = 120.0,
     progress: Callable[[int, int, object], None] | None = None,
+    reader: Callable[..., IngestedDocument | FailedFile] = ingest_file,
 ) -> ReadResult:
-    """Hash the files, parse the ones with new content in worker processes, each under ``timeout_s``."""
+    """Hash the files, parse the ones with new content in worker processes, each under ``timeout_s``.
+
+    ``reader`` is what a worker runs per file (a module-level function, so that it can be sent to
+    a process); the pipeline always uses ``ingest_file``.
+    """
     result = ReadResult()
     to_parse: dict[str, list[FileStat]] = {}  # doc_id -> files holding that new content
     done, total = 0, len(to_read)
@@ -128,7 +133,7 @@ def read_files(
         # spawn, not fork: the parent may hold threads (Dagster's) that a fork would copy half-way
         with ProcessPool(max_workers=workers or os.cpu_count() or 1, context=multiprocessing.get_context("spawn")) as pool:
             futures = {
-                doc_id: (files[0], pool.schedule(ingest_file, args=(raw_dir / files[0].path, files[0].path, limits), timeout=timeout_s))
+                doc_id: (files[0], pool.schedule(reader, args=(raw_dir / files[0].path, files[0].path, limits), timeout=timeout_s))
                 for doc_id, files in sorted(to_parse.items(), key=lambda kv: kv[1][0].path)
             }
             for doc_id, (first, future) in futures.items():
