@@ -15,6 +15,9 @@ DEFAULT_WAREHOUSE = "data/warehouse/warehouse.duckdb"
 DEFAULT_MAX_FILE_MB = 50
 DEFAULT_MAX_DOCX_EXPANDED_MB = 200
 DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_NIGHTLY_CRON = "0 2 * * *"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_SENSOR_DEBOUNCE_S = 120.0
 
 
 def raw_dir() -> Path:
@@ -47,3 +50,8 @@ def workers() -> int:
 def timeout_s() -> float:
     """Longest one document may take to read before it is recorded as a timeout."""
     return float(os.environ.get("SHUFA_TIMEOUT_S", DEFAULT_TIMEOUT_S))
+
+
+def sensor_debounce_s() -> float:
+    """How long the raw folder must stay unchanged before the sensor starts a build."""
+    return float(os.environ.get("SHUFA_SENSOR_DEBOUNCE_S", DEFAULT_SENSOR_DEBOUNCE_S))
