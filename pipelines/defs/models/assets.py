@@ -21,7 +21,8 @@ def _model_asset(model: Model) -> dg.AssetsDefinition:
         description=model.description,
         metadata={"materialized": model.materialized, "sql_file": f"dbt_like_sql/{model.layer}/{model.path.name}"},
     )
-    def build(warehouse: DuckDBResource) -> dg.MaterializeResult:
+    def build(context: dg.AssetExecutionContext, warehouse: DuckDBResource) -> dg.MaterializeResult:
+        context.log.info(f"building model {model.name} ({model.materialized})")
         with warehouse_connection(warehouse) as con:
             rows = build_model(con, model)
         return dg.MaterializeResult(metadata={"rows": rows})

@@ -30,6 +30,7 @@ def warehouse_draft(publication: Publication) -> dg.MaterializeResult:
     description="The audited warehouse analysts read: the draft, once every data test passes, moved over atomically.",
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: DuckDBResource, publication: Publication):
+    context.log.info(f"auditing the draft {publication.draft}")
     results = run_audit(warehouse)
     failed = [r for r in results if not r.passed and r.severity == "error"]
     warned = [r for r in results if not r.passed and r.severity == "warn"]
@@ -40,6 +41,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: DuckDBReso
         raise dg.Failure(
             f"audit failed, {publication.published} left as it was; the draft is kept at {publication.draft}:\n{lines}"
         )
+    context.log.info(f"audit passed ({len(results)} tests); publishing to {publication.published}")
     publication.publish()
     return dg.MaterializeResult(
         metadata={"published": str(publication.published), "tests_passed": len(results) - len(warned), "warnings": len(warned)}
