@@ -5,6 +5,11 @@ continues. A line continues the paragraph above unless the line above stopped sh
 right margin, this line is indented, or it starts a numbered heading. Lines that repeat at
 the top or bottom of most pages (running titles) and bare page numbers are dropped. Tables
 pdfplumber finds become cell blocks, and their text is kept out of the paragraphs.
+
+Two engines: pypdfium2 (PDFium) reads the text and character boxes of a page in a few
+milliseconds; pdfplumber's layout and table analysis takes tens. So pages with drawings
+(ruled tables) go to pdfplumber and plain text pages to PDFium; both produce the same line
+records, and everything after that is shared.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -23,8 +30,10 @@ from ..model import Location, RawBlock, ReadResult
 from ..normalize import normalize_text
 from ..sections import heading_level
 
-# A page with fewer visible characters than this is treated as having no text layer.
+# A document with fewer visible characters than this is treated as having no text layer.
 MIN_CHARS_PER_DOCUMENT = 20
+# A page with at least this many vector path objects may hold a ruled table: pdfplumber reads it.
+MIN_PATHS_FOR_TABLES = 4
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–~\s]*\d{1,4}[-—–~\s]*|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|page\s*\d+)$",
     re.IGNORECASE,
@@ -150,21 +159,82 @@ def _join_lines(lines: list[_Line], left: float, right: float, paragraph_no: Cou
     return blocks
 
 
+def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise IngestError("corrupt_file", "does not start with a PDF header (%PDF)")
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise IngestError("encrypted", "password-protected PDF") from exc
+        raise IngestError("corrupt_file", f"PDF cannot be parsed: {exc}") from exc
+
+
+def _pdfium_lines(page, page_no: int) -> list[tuple[float, _Line]]:
+    """(top, line) for every text line of a page, from PDFium's characters and their boxes."""
+    textpage = page.get_textpage()
+    text = textpage.get_text_range()
+    height = page.get_height()
+    items: list[tuple[float, _Line]] = []
+    current: list[tuple[str, tuple]] = []
+
+    def flush() -> None:
+        visible = [(ch, box) for ch, box in current if ch.strip()]
+        if visible:
+            widths = sorted(box[2] - box[0] for _, box in visible)
+            top = height - max(box[3] for _, box in visible)
+            line = _Line(page_no, "".join(ch for ch, _ in current).strip(), min(b[0] for _, b in visible),
+                         max(b[2] for _, b in visible), top, widths[len(widths) // 2])
+            items.append((top, line))
+        current.clear()
+
+    for index, ch in enumerate(text):
+        if ch in "\r\n":
+            flush()
+        else:
+            current.append((ch, textpage.get_charbox(index)))
+    flush()
+    textpage.close()
+    return items
+
+
+def _has_drawings(page) -> bool:
+    paths = 0
+    for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        paths += 1
+        if paths >= MIN_PATHS_FOR_TABLES:
+            return True
+    return False
+
+
 def read_pdf(data: bytes) -> ReadResult:
-    pdf = _open(data)
-    with pdf:
+    document = _open_pdfium(data)
+    plumber = None
+    try:
         table_counter = [0]
         pages_items: list[list[tuple[float, object]]] = []
-        visible_chars = 0
-        try:
-            for page_no, page in enumerate(pdf.pages, start=1):
-                visible_chars += sum(1 for c in page.chars if c["text"].strip())
-                pages_items.append(_page_items(page, page_no, table_counter))
-        except IngestError:
-            raise
-        except Exception as exc:
-            raise IngestError("corrupt_file", f"PDF page cannot be read: {type(exc).__name__}: {exc}") from exc
-        page_count = len(pdf.pages)
+        for index in range(len(document)):
+            page = document[index]
+            if _has_drawings(page):  # a ruled table, perhaps: pdfplumber finds its cells
+                plumber = plumber or _open(data)
+                pages_items.append(_page_items(plumber.pages[index], index + 1, table_counter))
+            else:
+                pages_items.append(_pdfium_lines(page, index + 1))
+            page.close()
+        page_count = len(document)
+    except IngestError:
+        raise
+    except Exception as exc:
+        raise IngestError("corrupt_file", f"PDF page cannot be read: {type(exc).__name__}: {exc}") from exc
+    finally:
+        document.close()
+        if plumber is not None:
+            plumber.close()
+    visible_chars = sum(
+        len("".join(item.text.split())) if isinstance(item, _Line) else sum(len(c.text) for c in item)
+        for items in pages_items
+        for _, item in items
+    )
     if visible_chars < MIN_CHARS_PER_DOCUMENT:
         raise IngestError(
             "no_text_layer",
