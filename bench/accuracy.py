@@ -72,7 +72,7 @@ def score(predicted: dict[str, list[tuple]], truth: dict[str, list[tuple]]) -> d
     return {
         "overall": prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
         "per_indicator": {i: prf(tp[i], fp[i], fn[i]) for i in indicators},
-        "errors": errors,
+        "errors": sorted(errors, key=lambda e: (e["doc"], e["kind"], str(e["fact"]))),
     }
 
 

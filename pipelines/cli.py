@@ -36,16 +36,26 @@ def _recorded_path(arg: str) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build  # Dagster is imported only for the commands that need it
+    from .build_state import up_to_date
+    from .warehouse.summary import summarise
 
     raw = args.raw or settings.raw_dir()
     warehouse = args.warehouse or settings.warehouse_path()
     if not raw.is_dir():
         print(f"shufa build: raw folder {raw} does not exist (use --raw DIR or set SHUFA_RAW)", file=sys.stderr)
         return 2
-    print(f"building {warehouse} from {raw} ...", flush=True)
     started = time.perf_counter()
-    summary = build(raw, warehouse, log_level="INFO" if args.verbose else "CRITICAL", full_refresh=args.full, progress=True)
+    current, finished_at = (False, None) if args.full else up_to_date(raw, warehouse)
+    if current:
+        print(f"{warehouse} is up to date: nothing in {raw} and no code changed since the build published at "
+              f"{finished_at:%Y-%m-%d %H:%M:%S} UTC (--full rebuilds anyway)", flush=True)
+        summary = summarise(warehouse)
+    else:
+        from .build import build  # Dagster is imported only when there is something to build
+
+        print(f"building {warehouse} from {raw} ...", flush=True)
+        summary = build(raw, warehouse, log_level="INFO" if args.verbose else "CRITICAL", full_refresh=args.full,
+                        progress=True)
     elapsed = time.perf_counter() - started
     if not summary.success:
         print(f"shufa build: FAILED after {elapsed:.1f}s\n{summary.failure}", file=sys.stderr)
@@ -57,7 +67,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{table + ':':<22}{rows}")
     if summary.run:
         r = summary.run
-        print(f"this run: {r['new_files']} new, {r['changed_files']} changed, {r['moved_files']} moved, "
+        print(f"{'last build' if current else 'this run'}: {r['new_files']} new, {r['changed_files']} changed, {r['moved_files']} moved, "
               f"{r['unchanged_files']} unchanged, {r['removed_files']} removed, {r['failed_files']} failed files; "
               f"{r['documents_parsed']} parsed; {r['facts_added'] or 0} facts added, {r['facts_retracted'] or 0} retracted")
     for path, kind, reason in summary.errors:

@@ -10,15 +10,21 @@ import dagster as dg
 from builders import write_txt
 
 from pipelines.defs.operations.automation import build_warehouse, nightly_build, raw_folder_sensor
-from pipelines.defs.resources import RawCorpus
+from pipelines.defs.resources import Publication, RawCorpus
 from pipelines.definitions import defs
 
 
-def test_schedule_runs_the_whole_pipeline_at_two_in_shanghai():
+def test_schedule_runs_the_whole_pipeline_at_two_in_shanghai(tmp_path):
     assert nightly_build.cron_schedule == "0 2 * * *"
     assert nightly_build.execution_timezone == "Asia/Shanghai"
-    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC))
-    (request,) = list(nightly_build.evaluate_tick(context).run_requests)
+    (tmp_path / "raw").mkdir()
+    write_txt(tmp_path / "raw" / "a.txt", ["柳城县2023年法治政府建设年度报告"])
+    context = dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC),
+        resources={"raw_corpus": RawCorpus(path=str(tmp_path / "raw")),
+                   "publication": Publication(published_path=str(tmp_path / "warehouse.duckdb"))},
+    )
+    (request,) = list(nightly_build.evaluate_tick(context).run_requests)  # no warehouse yet: a run
     assert request.tags["dagster/schedule_name"] == "nightly_build"
     assert nightly_build.job_name == "build_warehouse"
     job = defs().resolve_job_def("build_warehouse")

@@ -118,7 +118,13 @@ def test_rebuild_changes_nothing(corpus, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     assert run("build", "--raw", str(corpus), "--warehouse", str(warehouse)).returncode == 0
     first = _tables(warehouse)
-    assert run("build", "--raw", str(corpus), "--warehouse", str(warehouse)).returncode == 0
+    again = run("build", "--raw", str(corpus), "--warehouse", str(warehouse))
+    assert again.returncode == 0, again.stderr
+    assert "is up to date" in again.stdout and "last build:" in again.stdout  # skipped without a Dagster run
+    assert _tables(warehouse) == first
+    full = run("build", "--full", "--raw", str(corpus), "--warehouse", str(warehouse))
+    assert full.returncode == 0, full.stderr
+    assert "is up to date" not in full.stdout and "this run:" in full.stdout
     assert _tables(warehouse) == first
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 
@@ -45,6 +45,19 @@ class Catalog:
 
     def by_code(self, code: str) -> Indicator:
         return next(i for i in self.indicators if i.code == code)
+
+    @cached_property
+    def _cue_parts(self) -> tuple[str, ...]:
+        return tuple(sorted({part for i in self.indicators for cue in i.cues for part in cue.parts}))
+
+    def candidates(self, text: str) -> tuple[Indicator, ...]:
+        """Indicators with a cue whose parts all occur in ``text``: the only ones worth scoring.
+
+        A few hundred substring tests instead of scoring every indicator's every cue for every
+        figure; extraction spends most of its time there otherwise.
+        """
+        present = {part for part in self._cue_parts if part in text}
+        return tuple(i for i in self.indicators if any(all(p in present for p in cue.parts) for cue in i.cues))
 
 
 @lru_cache(maxsize=1)

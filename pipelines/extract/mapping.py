@@ -141,17 +141,19 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
 
     Several are returned only for a figure shared by several cues (参考率、合格率均为100%).
     """
-    matches = [m for ind in catalog.indicators if (m := score(q, ctx, ind))]
+    candidates = catalog.candidates(ctx.left + ctx.right)
+    matches = [m for ind in candidates if (m := score(q, ctx, ind))]
     if not matches and ctx.carried and not _WORD.search(ctx.right):
         # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
         # takes the noun from an earlier clause of the sentence
         carried = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section, ctx.clause_before)
-        matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2)) for ind in catalog.indicators if (m := score(q, carried, ind))]
+        matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2))
+                   for ind in catalog.candidates(carried.left + carried.right) if (m := score(q, carried, ind))]
     if q.unit is None and matches:
         # a bare number (培育800法律明白人) counts only when its noun follows at once
         matches = [m for m in matches if any(ctx.right.startswith(c.parts[0]) for c in m.indicator.cues)]
     if not matches:
-        wrong_unit = [m for ind in catalog.indicators if (m := score(q, ctx, ind, check_unit=False))]
+        wrong_unit = [m for ind in candidates if (m := score(q, ctx, ind, check_unit=False))]
         if wrong_unit:
             best = max(wrong_unit, key=lambda m: m.score)
             return [], f"unit_mismatch: {q.unit or 'no unit'} is not a unit of {best.indicator.code} ({best.indicator.unit})"

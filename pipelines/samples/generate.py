@@ -1168,7 +1168,7 @@ RENDERERS = {"txt": render_txt, "docx": render_docx, "pdf": render_pdf}
 _BAD_CHARS = re.compile(r'[\\/:*?"<>|\s]')
 
 
-def _file_stem(doc: Document) -> str:
+def file_stem(doc: Document) -> str:
     s = doc.spec
     if not s.has_title:
         return f"{role_text(s)}履行推进法治建设第一责任人职责情况报告"
@@ -1224,7 +1224,7 @@ def generate_corpus(out_dir: Path, counties: list[County], years: list[int], see
     manifests: dict[str, list[dict]] = {}
     for spec in plan_corpus(counties, years, seed, formats, specials):
         doc = Composer(spec, templates, model).compose()
-        stem = _file_stem(doc)
+        stem = file_stem(doc)
         rel = f"{spec.folder}/{stem}.{spec.fmt}"
         i = 2
         while rel in taken:

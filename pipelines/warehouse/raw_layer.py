@@ -52,10 +52,11 @@ class RunSummary:
     failed_files: int
     documents_parsed: int
     documents_retracted: int
+    input_fingerprint: str | None = None  # see pipelines/build_state.py
 
 
 def summarise_run(run_id: str, stats: list[FileStat], plan: Plan, read: ReadResult, previous: Previous,
-                  active_before: set[str]) -> RunSummary:
+                  active_before: set[str], input_fingerprint: str | None = None) -> RunSummary:
     parsed_ids = {d.doc_id for d in read.documents}
     new = changed = moved = 0
     for path, doc_id in read.files.items():
@@ -77,6 +78,7 @@ def summarise_run(run_id: str, stats: list[FileStat], plan: Plan, read: ReadResu
         failed_files=len(read.failures) + len(plan.failed_unchanged),
         documents_parsed=len(read.documents),
         documents_retracted=len(active_before - active_now),
+        input_fingerprint=input_fingerprint,
     )
 
 

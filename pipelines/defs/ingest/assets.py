@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from ...build_state import build_fingerprint
 from ...ingest.corpus import FailedFile
 from ...ingest.incremental import plan_run, read_files, stat_files
 from ...warehouse.raw_layer import apply_raw_changes, load_previous, summarise_run
@@ -65,6 +66,7 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
     if not root.is_dir():
         raise dg.Failure(f"raw folder {root} does not exist (set --raw or SHUFA_RAW)")
     started = _now()
+    fingerprint = build_fingerprint(root)  # before reading: a file changed mid-run makes the next run differ
     stats = stat_files(root)
     with warehouse_connection(warehouse) as con:
         previous = load_previous(con)
@@ -73,7 +75,7 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
     context.log.info(f"{len(stats)} files: {len(plan.unchanged)} unchanged, {len(plan.to_read)} to read, {len(plan.removed)} removed")
     read = read_files(root, plan.to_read, previous.known_docs, raw_corpus.limits(), raw_corpus.workers or None,
                       raw_corpus.timeout_s, _Progress(context, raw_corpus.progress_to_stderr))
-    summary = summarise_run(context.run.run_id, stats, plan, read, previous, active_before)
+    summary = summarise_run(context.run.run_id, stats, plan, read, previous, active_before, fingerprint)
     with warehouse_connection(warehouse) as con:
         apply_raw_changes(con, stats, plan, read, summary, started, _now())
 

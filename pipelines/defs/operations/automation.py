@@ -6,16 +6,15 @@ the folder to settle (no change for SHUFA_SENSOR_DEBOUNCE_S seconds), so copying
 hundred files starts one run, not hundreds.
 """
 
-import hashlib
 import json
 import os
 import time
-from pathlib import Path
 
 import dagster as dg
 
 from ... import settings
-from ..resources import RawCorpus
+from ...build_state import folder_fingerprint, up_to_date
+from ..resources import Publication, RawCorpus
 
 build_warehouse = dg.define_asset_job(
     "build_warehouse",
@@ -30,26 +29,19 @@ def _default_status() -> dg.DefaultScheduleStatus:
     return dg.DefaultScheduleStatus.RUNNING if running else dg.DefaultScheduleStatus.STOPPED
 
 
-nightly_build = dg.ScheduleDefinition(
-    name="nightly_build",
+@dg.schedule(
     job=build_warehouse,
     cron_schedule=os.environ.get("SHUFA_NIGHTLY_CRON", settings.DEFAULT_NIGHTLY_CRON),
     execution_timezone=os.environ.get("SHUFA_TIMEZONE", settings.DEFAULT_TIMEZONE),
     default_status=_default_status(),
-    description="Build the warehouse every night (02:00 Asia/Shanghai unless SHUFA_NIGHTLY_CRON / SHUFA_TIMEZONE say otherwise).",
+    description="Build the warehouse every night (02:00 Asia/Shanghai unless SHUFA_NIGHTLY_CRON / SHUFA_TIMEZONE "
+    "say otherwise), skipped when neither the raw folder nor the code changed since the published build.",
 )
-
-
-def folder_fingerprint(root: Path) -> str:
-    """A digest of every file's path, size and modification time (sidecars included)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        st = path.stat()
-        digest.update(f"{relative.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+def nightly_build(context: dg.ScheduleEvaluationContext, raw_corpus: RawCorpus, publication: Publication):
+    current, finished_at = up_to_date(raw_corpus.root, publication.published)
+    if current and not raw_corpus.full_refresh:
+        return dg.SkipReason(f"nothing changed since the build published at {finished_at}")
+    return dg.RunRequest()
 
 
 @dg.sensor(

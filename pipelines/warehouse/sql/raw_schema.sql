@@ -87,5 +87,8 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     facts_added      INTEGER,            -- filled in by extraction
     facts_retracted  INTEGER,
     extraction_version VARCHAR,
-    seconds          DOUBLE NOT NULL
+    seconds          DOUBLE NOT NULL,
+    input_fingerprint VARCHAR            -- raw folder + code, taken before reading (pipelines/build_state.py)
 );
+-- warehouses built before fingerprints were kept
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS input_fingerprint VARCHAR;

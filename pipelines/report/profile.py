@@ -1,0 +1,271 @@
+"""Everything a county profile shows, read from the published warehouse.
+
+Kept apart from the HTML so the data can be tested (and reused by a notebook) without parsing a page.
+The queries live in ``sql/*.sql``, one per file; this module only binds parameters and shapes rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+
+import duckdb
+
+
+class CountyLookupError(ValueError):
+    """NAME_OR_CODE does not pick exactly one county with data; the message says what to type instead."""
+
+
+class UnknownCountyError(CountyLookupError):
+    pass
+
+
+class AmbiguousCountyError(CountyLookupError):
+    def __init__(self, message: str, candidates: list[County]):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class CountyWithoutDataError(CountyLookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class County:
+    code: str
+    name: str
+    city: str | None
+    province: str | None
+    level: str | None
+    former_names: tuple[str, ...]
+    former_codes: tuple[str, ...]
+    n_documents: int
+
+    @property
+    def full_name(self) -> str:
+        """Province, city and name, leaving out the placeholder city 市辖区 of municipalities."""
+        city = "" if self.city in (None, "市辖区", "县", "直辖县") else self.city
+        return f"{self.province or ''}{city}{self.name}"
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    doc_id: str
+    file_name: str
+    path: str
+    format: str
+    year: int | None
+    report_type: str
+    issuer_role: str | None
+    county_as_written: str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence a figure came from, split around the figure's character span."""
+
+    anchor: str  # the HTML id: ev-<indicator>-<year>
+    file_name: str
+    path: str
+    location: str  # "page 2, paragraph 6", "table 1, row 3, column 2", ...
+    section_path: tuple[str, ...]
+    char_start: int  # in the document's normalised text (what `shufa text FILE` prints)
+    char_end: int
+    before: str
+    figure: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator value of the county for one year (a row of indicator_values) and its evidence."""
+
+    indicator_code: str
+    name_zh: str
+    name_en: str
+    category: str
+    unit: str
+    polarity: str
+    year: int
+    value: float | None
+    lower: float | None
+    upper: float | None
+    qualifier: str | None
+    masked: bool
+    has_conflict: bool
+    prev_year: int | None
+    abs_change: float | None
+    pct_change: float | None
+    improved: bool | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Rank:
+    indicator_code: str
+    name_zh: str
+    year: int
+    rank: int
+    n_ranked: int
+    percentile: float | None
+    rank_change: int | None
+
+
+@dataclass(frozen=True)
+class ScorecardYear:
+    year: int
+    score: float
+    score_rank: int
+    n_scored: int
+    indicators_reported: int
+    indicators_ranked: int
+    coverage: float
+
+
+@dataclass(frozen=True)
+class CountyProfile:
+    county: County
+    documents: list[SourceDocument]
+    figures: list[Figure]
+    ranks: list[Rank]
+    scorecard: list[ScorecardYear]
+
+    @property
+    def years(self) -> list[int]:
+        """Every year the county has a report or a figure for, in order (the x axis of every chart)."""
+        found = {d.year for d in self.documents if d.year is not None} | {f.year for f in self.figures}
+        return sorted(found)
+
+
+def _sql(name: str) -> str:
+    return files(__package__).joinpath("sql", f"{name}.sql").read_text("utf-8")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
+    cursor = con.execute(_sql(name), params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def _county(row: dict) -> County:
+    return County(
+        code=row["code"], name=row["name"], city=row["city"], province=row["province"], level=row["level"],
+        former_names=tuple(row["former_names"] or ()), former_codes=tuple(row["former_codes"] or ()),
+        n_documents=row["n_documents"],
+    )
+
+
+def _describe(county: County) -> str:
+    reports = f"{county.n_documents} report(s) here" if county.n_documents else "no reports here"
+    return f"{county.code} {county.name} ({county.full_name}; {reports})"
+
+
+def resolve_county(con: duckdb.DuckDBPyConnection, name_or_code: str) -> County:
+    """The one county NAME_OR_CODE means: a 6-digit code (present-day or former), or a name as in dim_county,
+    optionally prefixed by its city or province (南通市通州区), or a former name (柳江县).
+
+    Raises UnknownCountyError, AmbiguousCountyError (listing every candidate with its code) or
+    CountyWithoutDataError (the county exists but this warehouse has no report on it).
+    """
+    key = name_or_code.strip()
+    by_code = re.fullmatch(r"\d{6}", key) is not None
+    candidates = [_county(r) for r in _rows(con, "county_by_code" if by_code else "county_by_name", key=key)]
+    if not candidates:
+        what = f"code {key}" if by_code else f"name {key!r}"
+        raise UnknownCountyError(
+            f"no county-level division has the {what} in dim_county; "
+            "give a present-day or former 6-digit code, or a name such as 平阳县 or 南通市通州区"
+        )
+    if len(candidates) > 1:
+        listing = "\n".join(f"  {_describe(c)}" for c in candidates)
+        raise AmbiguousCountyError(
+            f"{key!r} names {len(candidates)} county-level divisions; pass one code (or prefix the city):\n{listing}",
+            candidates,
+        )
+    county = candidates[0]
+    if county.n_documents == 0:
+        raise CountyWithoutDataError(f"{_describe(county)}: this warehouse has no report on it")
+    return county
+
+
+def _location(row: dict) -> str:
+    """Where a block sits, in the words a reader would use to find it in the original file."""
+    parts = []
+    if row["page"] is not None:
+        parts.append(f"page {row['page']}")
+    if row["table_no"] is not None:
+        parts.append(f"table {row['table_no']}, row {row['row_no']}, column {row['col_no']}")
+    elif row["paragraph"] is not None:
+        parts.append(f"paragraph {row['paragraph']}")
+    return ", ".join(parts) or "location not recorded"
+
+
+def split_evidence(evidence: str, block_text: str, span_start: int, span_end: int,
+                   col_no: int | None = None) -> tuple[str, str, str]:
+    """(before, figure, after) of the evidence sentence, cut at the figure's exact character span.
+
+    The span indexes the block; the evidence is either a sentence inside that block or, for a table
+    cell, the whole row with cells joined by " | ". Falls back to the block itself when neither holds.
+    """
+    figure = block_text[span_start:span_end]
+    position = block_text.find(evidence) if evidence else -1
+    while position != -1:
+        if position <= span_start and span_end <= position + len(evidence):
+            offset = span_start - position
+            return evidence[:offset], figure, evidence[offset + len(figure):]
+        position = block_text.find(evidence, position + 1)
+    cells = (evidence or "").split(" | ")
+    if block_text in cells:
+        fits_column = col_no is not None and 0 < col_no <= len(cells) and cells[col_no - 1] == block_text
+        index = col_no - 1 if fits_column else cells.index(block_text)
+        left = "".join(cell + " | " for cell in cells[:index])
+        right = "".join(" | " + cell for cell in cells[index + 1:])
+        return left + block_text[:span_start], figure, block_text[span_end:] + right
+    return block_text[:span_start], figure, block_text[span_end:]
+
+
+def evidence_anchor(indicator_code: str, year: int) -> str:
+    return f"ev-{indicator_code}-{year}"
+
+
+def _figure(row: dict) -> Figure:
+    before, figure, after = split_evidence(row["evidence"], row["block_text"], row["span_start"], row["span_end"],
+                                           row["col_no"])
+    evidence = Evidence(
+        anchor=evidence_anchor(row["indicator_code"], row["year"]),
+        file_name=row["file_name"] or row["source_path"].rsplit("/", 1)[-1],
+        path=row["source_path"], location=_location(row), section_path=tuple(row["section_path"] or ()),
+        char_start=row["char_start"], char_end=row["char_end"], before=before, figure=figure, after=after,
+    )
+    return Figure(
+        indicator_code=row["indicator_code"], name_zh=row["name_zh"], name_en=row["name_en"], category=row["category"],
+        unit=row["unit"], polarity=row["polarity"], year=row["year"], value=row["value"], lower=row["lower"],
+        upper=row["upper"], qualifier=row["qualifier"], masked=bool(row["masked"]), has_conflict=bool(row["has_conflict"]),
+        prev_year=row["prev_year"], abs_change=row["abs_change"], pct_change=row["pct_change"], improved=row["improved"],
+        evidence=evidence,
+    )
+
+
+def load_profile(con: duckdb.DuckDBPyConnection, name_or_code: str) -> CountyProfile:
+    """The county NAME_OR_CODE means, with its reports, figures (and evidence), ranks and scorecard."""
+    county = resolve_county(con, name_or_code)
+    code = county.code
+    return CountyProfile(
+        county=county,
+        documents=[
+            SourceDocument(r["doc_id"], r["file_name"], r["path"], r["format"], r["year"], r["report_type"],
+                           r["issuer_role"], r["county_as_written"])
+            for r in _rows(con, "documents", county_code=code)
+        ],
+        figures=[_figure(r) for r in _rows(con, "figures", county_code=code)],
+        ranks=[
+            Rank(r["indicator_code"], r["name_zh"], r["year"], r["rank"], r["n_ranked"], r["percentile"], r["rank_change"])
+            for r in _rows(con, "rankings", county_code=code)
+        ],
+        scorecard=[
+            ScorecardYear(r["year"], r["score"], r["score_rank"], r["n_scored"], r["indicators_reported"],
+                          r["indicators_ranked"], r["coverage"])
+            for r in _rows(con, "scorecard", county_code=code)
+        ],
+    )
