@@ -162,8 +162,8 @@ def _describe(county: County) -> str:
 
 
 def resolve_county(con: duckdb.DuckDBPyConnection, name_or_code: str) -> County:
-    """The one county NAME_OR_CODE means: a 6-digit code (present-day or former), or a name as in dim_county,
-    optionally prefixed by its city or province (南通市通州区), or a former name (柳江县).
+    """The one county NAME_OR_CODE means: a 6-digit code, or a name as in dim_county, optionally prefixed by
+    its city or province (南通市通州区); a former code or name (450221, 柳江县) when a report here uses it.
 
     Raises UnknownCountyError, AmbiguousCountyError (listing every candidate with its code) or
     CountyWithoutDataError (the county exists but this warehouse has no report on it).
@@ -172,10 +172,10 @@ def resolve_county(con: duckdb.DuckDBPyConnection, name_or_code: str) -> County:
     by_code = re.fullmatch(r"\d{6}", key) is not None
     candidates = [_county(r) for r in _rows(con, "county_by_code" if by_code else "county_by_name", key=key)]
     if not candidates:
-        what = f"code {key}" if by_code else f"name {key!r}"
+        what = f"the code {key}" if by_code else f"the name {key!r}"
         raise UnknownCountyError(
-            f"no county-level division has the {what} in dim_county; "
-            "give a present-day or former 6-digit code, or a name such as 平阳县 or 南通市通州区"
+            f"no county-level division has {what} in dim_county, and no report here was filed under it; "
+            "give a 6-digit code or a name as in dim_county, e.g. 平阳县 or 南通市通州区"
         )
     if len(candidates) > 1:
         listing = "\n".join(f"  {_describe(c)}" for c in candidates)

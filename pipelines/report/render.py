@@ -142,8 +142,9 @@ def line_chart(points: list[Point], years: list[int], title: str, kind: str, *, 
         parts.append(f'<a href="#{escape(p.href)}"><circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" '
                      f'fill="{SERIES_COLOUR}" stroke="#fff" stroke-width="1.5"><title>{escape(p.tooltip)}</title>'
                      f"</circle></a>")
-        if p.label:
-            parts.append(f'<text x="{x:.1f}" y="{y - 9:.1f}" text-anchor="middle" fill="#1f2937">{escape(p.label)}</text>')
+        if p.label:  # above the point, or below it when the point is at the top of the plot
+            label_y = y - 9 if y - 9 > frame.top + 2 else y + 17
+            parts.append(f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="#1f2937">{escape(p.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -178,10 +179,12 @@ def trend_charts(profile: CountyProfile) -> str:
 
 
 def rank_charts(profile: CountyProfile) -> str:
-    """Rank over the years (1 on top) for each indicator ranked in two or more years, then the rank table."""
+    """Rank over the years (1 on top) for each indicator ranked against other counties in two or more years,
+    then the rank table."""
     by_indicator: dict[str, list[Rank]] = defaultdict(list)
     for rank in profile.ranks:
-        by_indicator[rank.indicator_code].append(rank)
+        if rank.n_ranked >= 2:  # first of one says nothing
+            by_indicator[rank.indicator_code].append(rank)
     charts = []
     for code, ranks in by_indicator.items():
         if len(ranks) < 2:
@@ -194,7 +197,7 @@ def rank_charts(profile: CountyProfile) -> str:
         charts.append(line_chart(points, profile.years, ranks[0].name_zh, "rank", y_ticks=ticks, invert=True,
                                  tick_format=lambda t: f"#{int(t)}"))
     chart_html = f'<div class="charts">{"".join(charts)}</div>' if charts else \
-        '<p class="muted">No indicator was ranked in two or more years.</p>'
+        '<p class="muted">No indicator was ranked against other counties in two or more years.</p>'
     return chart_html + rank_table(profile)
 
 
