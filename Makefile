@@ -38,9 +38,12 @@ dev: $(VENV)/.installed-dev
 sample: $(VENV)/.installed-dev
 	$(BIN)/python -m pipelines.samples.generate --out data/raw --truth data/sample_truth.csv
 
-#   make bench  extraction speed vs reading on the sample corpus -> bench/results/speed.json
+#   make bench  speed: the sample corpus (bench/results/speed.json), then 11,000+ generated reports
+#               outside the repo (SHUFA_BENCH_DIR, default /tmp/shufa-bench): full, no-op and 1%-changed
+#               builds, the bare-parsing floor, query latency -> bench/results/scale.json (~15 min on 2 cores)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/scale.py
 
 #   make bench-accuracy  extraction precision/recall/F1 -> bench/results/accuracy.json
 bench-accuracy: $(VENV)/.installed-dev
