@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test dev sample bench bench-accuracy clean help
+.PHONY: run test dev sample bench bench-accuracy screenshots clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -16,17 +16,30 @@ $(BIN)/python:
 
 # Stamps record that the environment matches pyproject.toml; editing it reinstalls.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) -e .
+	$(PIP) -e '.[notebook]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# Debian packages: a CJK font for Chinese chart labels (notebook), headless Chromium (report test, screenshots).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(VENV)/.installed-font: | $(BIN)/python
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei
+	touch $@
+
+$(VENV)/.installed-apt: | $(BIN)/python
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei
+	touch $@ $(VENV)/.installed-font
+
 run: $(VENV)/.installed
+	-@$(MAKE) --no-print-directory $(VENV)/.installed-font || echo "note: could not install fonts-wqy-zenhei; notebook charts need a CJK font"
 	$(BIN)/shufa build
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(VENV)/.installed-apt
 	$(BIN)/python -m pytest
 
 #   make dev    the Dagster UI (asset graph, runs, checks) on http://127.0.0.1:3000
@@ -48,6 +61,10 @@ bench: $(VENV)/.installed-dev
 #   make bench-accuracy  extraction precision/recall/F1 -> bench/results/accuracy.json
 bench-accuracy: $(VENV)/.installed-dev
 	$(BIN)/python bench/accuracy.py
+
+#   make screenshots  regenerate docs/images/*.png (README pictures) from the sample corpus
+screenshots: $(VENV)/.installed-dev $(VENV)/.installed-apt
+	$(BIN)/python docs/images/make_screenshots.py
 
 #   make clean  remove the virtualenv and the built warehouse
 clean:

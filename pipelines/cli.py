@@ -6,6 +6,7 @@
     shufa extract FILE... [--json] [--quantities]
     shufa query   "SQL" [--format table|csv|json] [--warehouse PATH]
     shufa export  DIR [--format parquet|csv] [--warehouse PATH]
+    shufa report  --county NAME_OR_CODE [--out DIR] [--warehouse PATH]
     shufa test-data [--warehouse PATH]
 
 ``--raw`` and ``--warehouse`` default to SHUFA_RAW and SHUFA_WAREHOUSE, then to
@@ -230,6 +231,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import CountyLookupError, write_report
+
+    try:
+        path = write_report(args.warehouse or settings.warehouse_path(), args.county, args.out)
+    except (FileNotFoundError, CountyLookupError) as error:
+        print(f"shufa report: {error}", file=sys.stderr)
+        return 2
+    print(path)
+    return 0
+
+
 def cmd_test_data(args: argparse.Namespace) -> int:
     from .defs.audit import audit_connection
 
@@ -291,6 +304,12 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     x.add_argument("--warehouse", type=Path, help=warehouse_help)
     x.set_defaults(func=cmd_export)
+
+    r = sub.add_parser("report", help="write a standalone HTML profile of one county")
+    r.add_argument("--county", required=True, help="6-digit code or name (南通市通州区 when a name is ambiguous)")
+    r.add_argument("--out", type=Path, default=Path("data/reports"), help="output folder (default: data/reports)")
+    r.add_argument("--warehouse", type=Path, help=warehouse_help)
+    r.set_defaults(func=cmd_report)
 
     d = sub.add_parser("test-data", help="run every data test and asset check on the published warehouse")
     d.add_argument("--warehouse", type=Path, help=warehouse_help)

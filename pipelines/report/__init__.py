@@ -11,8 +11,10 @@ from pathlib import Path
 from .profile import (AmbiguousCountyError, CountyLookupError, CountyWithoutDataError, UnknownCountyError,
                       load_profile, resolve_county)
 
+DEFAULT_OUT_DIR = Path("data/reports")  # relative to the working directory, like the other defaults
+
 __all__ = [
-    "AmbiguousCountyError", "CountyLookupError", "CountyWithoutDataError", "UnknownCountyError",
+    "DEFAULT_OUT_DIR", "AmbiguousCountyError", "CountyLookupError", "CountyWithoutDataError", "UnknownCountyError",
     "load_profile", "resolve_county", "report_file_name", "write_report",
 ]
 

@@ -7,7 +7,7 @@ The queries live in ``sql/*.sql``, one per file; this module only binds paramete
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib.resources import files
 
 import duckdb
@@ -44,7 +44,7 @@ class County:
 
     @property
     def full_name(self) -> str:
-        """Province, city and name, leaving out the placeholder city 市辖区 of municipalities."""
+        """Province, city and name, leaving out placeholder cities (市辖区, 县, 直辖县) that name no city."""
         city = "" if self.city in (None, "市辖区", "县", "直辖县") else self.city
         return f"{self.province or ''}{city}{self.name}"
 
@@ -149,11 +149,8 @@ def _rows(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[dict]:
 
 
 def _county(row: dict) -> County:
-    return County(
-        code=row["code"], name=row["name"], city=row["city"], province=row["province"], level=row["level"],
-        former_names=tuple(row["former_names"] or ()), former_codes=tuple(row["former_codes"] or ()),
-        n_documents=row["n_documents"],
-    )
+    return _from_row(County, row, former_names=tuple(row["former_names"] or ()),
+                     former_codes=tuple(row["former_codes"] or ()))
 
 
 def _describe(county: County) -> str:
@@ -229,6 +226,11 @@ def evidence_anchor(indicator_code: str, year: int) -> str:
     return f"ev-{indicator_code}-{year}"
 
 
+def _from_row(cls, row: dict, **extra):
+    """An instance of dataclass CLS from the row's columns of the same names (the SQL names them so)."""
+    return cls(**{f.name: row[f.name] for f in fields(cls) if f.name not in extra}, **extra)
+
+
 def _figure(row: dict) -> Figure:
     before, figure, after = split_evidence(row["evidence"], row["block_text"], row["span_start"], row["span_end"],
                                            row["col_no"])
@@ -238,13 +240,7 @@ def _figure(row: dict) -> Figure:
         path=row["source_path"], location=_location(row), section_path=tuple(row["section_path"] or ()),
         char_start=row["char_start"], char_end=row["char_end"], before=before, figure=figure, after=after,
     )
-    return Figure(
-        indicator_code=row["indicator_code"], name_zh=row["name_zh"], name_en=row["name_en"], category=row["category"],
-        unit=row["unit"], polarity=row["polarity"], year=row["year"], value=row["value"], lower=row["lower"],
-        upper=row["upper"], qualifier=row["qualifier"], masked=bool(row["masked"]), has_conflict=bool(row["has_conflict"]),
-        prev_year=row["prev_year"], abs_change=row["abs_change"], pct_change=row["pct_change"], improved=row["improved"],
-        evidence=evidence,
-    )
+    return _from_row(Figure, row, evidence=evidence)
 
 
 def load_profile(con: duckdb.DuckDBPyConnection, name_or_code: str) -> CountyProfile:
@@ -253,19 +249,8 @@ def load_profile(con: duckdb.DuckDBPyConnection, name_or_code: str) -> CountyPro
     code = county.code
     return CountyProfile(
         county=county,
-        documents=[
-            SourceDocument(r["doc_id"], r["file_name"], r["path"], r["format"], r["year"], r["report_type"],
-                           r["issuer_role"], r["county_as_written"])
-            for r in _rows(con, "documents", county_code=code)
-        ],
+        documents=[_from_row(SourceDocument, r) for r in _rows(con, "documents", county_code=code)],
         figures=[_figure(r) for r in _rows(con, "figures", county_code=code)],
-        ranks=[
-            Rank(r["indicator_code"], r["name_zh"], r["year"], r["rank"], r["n_ranked"], r["percentile"], r["rank_change"])
-            for r in _rows(con, "rankings", county_code=code)
-        ],
-        scorecard=[
-            ScorecardYear(r["year"], r["score"], r["score_rank"], r["n_scored"], r["indicators_reported"],
-                          r["indicators_ranked"], r["coverage"])
-            for r in _rows(con, "scorecard", county_code=code)
-        ],
+        ranks=[_from_row(Rank, r) for r in _rows(con, "rankings", county_code=code)],
+        scorecard=[_from_row(ScorecardYear, r) for r in _rows(con, "scorecard", county_code=code)],
     )

@@ -131,7 +131,8 @@ def line_chart(points: list[Point], years: list[int], title: str, kind: str, *, 
     label_every = -(-len(years) // 6)  # at most six year labels
     for i, year in enumerate(years):
         if i % label_every == 0 or year == last:
-            parts.append(f'<text x="{x_of(year):.1f}" y="{axis_y + 16}" text-anchor="middle" fill="#6b7280">{year}</text>')
+            parts.append(f'<text x="{x_of(year):.1f}" y="{axis_y + 16}" text-anchor="middle" fill="#6b7280">'
+                         f"{year}</text>")
     ordered = sorted(points, key=lambda p: p.year)
     if len(ordered) > 1:
         d = " ".join(f"{'M' if i == 0 else 'L'}{x_of(p.year):.1f},{y_of(p.value):.1f}" for i, p in enumerate(ordered))
@@ -144,7 +145,8 @@ def line_chart(points: list[Point], years: list[int], title: str, kind: str, *, 
                      f"</circle></a>")
         if p.label:  # above the point, or below it when the point is at the top of the plot
             label_y = y - 9 if y - 9 > frame.top + 2 else y + 17
-            parts.append(f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="#1f2937">{escape(p.label)}</text>')
+            parts.append(f'<text x="{x:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="#1f2937">'
+                         f"{escape(p.label)}</text>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -171,8 +173,8 @@ def trend_charts(profile: CountyProfile) -> str:
             continue
         head = figures[0]
         points = [Point(f.year, f.value, f.evidence.anchor, f"{f.year}: {format_figure(f)}") for f in figures]
-        title = f"{head.name_zh} ({head.unit})"
-        charts.append(line_chart(points, profile.years, title, "trend", y_ticks=_value_ticks([p.value for p in points], head.unit)))
+        ticks = _value_ticks([p.value for p in points], head.unit)
+        charts.append(line_chart(points, profile.years, f"{head.name_zh} ({head.unit})", "trend", y_ticks=ticks))
     if not charts:
         return '<p class="muted">No indicator was reported in two or more years.</p>'
     return f'<div class="charts">{"".join(charts)}</div>'
@@ -205,8 +207,11 @@ def scorecard_section(profile: CountyProfile) -> str:
     """The score over the years (labelled with the county's place) and the scorecard table."""
     if not profile.scorecard:
         return '<p class="muted">This county has no scorecard: none of its figures could be ranked.</p>'
-    points = [Point(s.year, s.score, f"year-{s.year}", f"{s.year}: score {s.score:.1f}, rank {s.score_rank} of {s.n_scored}",
-                    label=f"{s.score:.0f} (#{s.score_rank}/{s.n_scored})") for s in profile.scorecard]
+    points = [  # a score rests on all the year's figures: its point links to that year's column of the values table
+        Point(s.year, s.score, f"year-{s.year}", f"{s.year}: score {s.score:.1f}, rank {s.score_rank} of {s.n_scored}",
+              label=f"{s.score:.0f} (#{s.score_rank}/{s.n_scored})")
+        for s in profile.scorecard
+    ]
     chart = line_chart(points, profile.years, f"{profile.county.name} 综合得分 (0–100)", "scorecard",
                        y_ticks=[0, 25, 50, 75, 100], frame=ChartFrame(width=720, height=240, left=44, top=36))
     return f'<div class="charts wide">{chart}</div>' + scorecard_table(profile.scorecard)
@@ -222,9 +227,9 @@ def scorecard_table(scorecard: list[ScorecardYear]) -> str:
         f'<td class="num">{s.indicators_ranked}</td><td class="num">{s.coverage:.0%}</td></tr>'
         for s in scorecard
     )
-    return ('<table class="scorecard"><thead><tr><th>year</th><th class="num">score</th><th class="num">rank</th>'
-            '<th class="num">indicators reported</th><th class="num">indicators ranked</th><th class="num">coverage</th>'
-            f"</tr></thead><tbody>{rows}</tbody></table>")
+    header = "".join(f'<th class="num">{name}</th>' for name in
+                     ("score", "rank", "indicators reported", "indicators ranked", "coverage"))
+    return f'<table class="scorecard"><thead><tr><th>year</th>{header}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _change_marker(figure: Figure) -> str:
@@ -304,7 +309,8 @@ def evidence_list(profile: CountyProfile) -> str:
         ev = figure.evidence
         section = f'<div class="where">{escape(" › ".join(ev.section_path))}</div>' if ev.section_path else ""
         items.append(
-            f'<li id="{ev.anchor}"><div><b>{escape(figure.name_zh)}</b> {figure.year}: {escape(format_figure(figure))}</div>'
+            f'<li id="{ev.anchor}"><div><b>{escape(figure.name_zh)}</b> {figure.year}: '
+            f"{escape(format_figure(figure))}</div>"
             f'<div class="where"><span class="file" title="{escape(ev.path)}">{escape(ev.file_name)}</span> · '
             f"{escape(ev.location)} · characters {ev.char_start}–{ev.char_end}</div>{section}"
             f"<blockquote>{escape(ev.before)}<mark>{escape(ev.figure)}</mark>{escape(ev.after)}</blockquote></li>"
@@ -314,8 +320,9 @@ def evidence_list(profile: CountyProfile) -> str:
 
 def documents_table(profile: CountyProfile) -> str:
     rows = "".join(
-        f"<tr><td>{d.year or '?'}</td><td title=\"{escape(d.path)}\">{escape(d.file_name)}</td><td>{escape(d.format)}</td>"
-        f"<td>{escape(d.report_type)}</td><td>{escape(d.issuer_role or '')}</td><td>{escape(d.county_as_written or '')}</td></tr>"
+        f"<tr><td>{d.year or '?'}</td><td title=\"{escape(d.path)}\">{escape(d.file_name)}</td>"
+        f"<td>{escape(d.format)}</td><td>{escape(d.report_type)}</td><td>{escape(d.issuer_role or '')}</td>"
+        f"<td>{escape(d.county_as_written or '')}</td></tr>"
         for d in profile.documents
     )
     return ("<table><thead><tr><th>year</th><th>file</th><th>format</th><th>report type</th><th>issuer</th>"

@@ -1,0 +1,234 @@
+"""``write_report``: county profiles as standalone HTML, built from a real warehouse of the sample corpus,
+and opened in headless Chromium to see that the charts really draw."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.build import build
+from pipelines.report import (AmbiguousCountyError, CountyWithoutDataError, UnknownCountyError, load_profile,
+                              write_report)
+from pipelines.report.profile import split_evidence
+from pipelines.report.render import SERIES_COLOUR, format_figure
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "raw"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    """The sample corpus built once for this module (same admin-division cache as conftest's)."""
+    path = tmp_path_factory.mktemp("report") / "warehouse.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SHUFA_CACHE", str(tmp_path_factory.getbasetemp() / "shufa-cache"))
+        assert build(SAMPLE, path).success
+    return path
+
+
+@pytest.fixture(scope="module")
+def pingyang(warehouse, tmp_path_factory) -> Path:
+    return write_report(warehouse, "平阳县", tmp_path_factory.mktemp("reports"))
+
+
+def _document_text(con: duckdb.DuckDBPyConnection, doc_id: str) -> str:
+    """The normalised text char_start/char_end index, rebuilt here independently of the report's SQL."""
+    return "\n".join(t for (t,) in con.execute(
+        "SELECT text FROM document_blocks WHERE doc_id = ? ORDER BY block_no", [doc_id]).fetchall())
+
+
+# ---------------------------------------------------------------------------------------------
+# which county
+
+def test_report_by_name_is_named_code_dash_name(pingyang):
+    assert pingyang.name == "330326-平阳县.html"
+    assert pingyang.read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_report_by_code_is_the_same_page(warehouse, pingyang, tmp_path):
+    by_code = write_report(warehouse, "330326", tmp_path)
+    assert by_code.name == pingyang.name
+    assert by_code.read_bytes() == pingyang.read_bytes()
+
+
+@pytest.mark.parametrize("key", ["柳江县", "450221", "柳江区", "广西壮族自治区柳州市柳江区"])
+def test_a_former_name_or_code_with_reports_leads_to_the_present_county(warehouse, tmp_path, key):
+    assert write_report(warehouse, key, tmp_path).name == "450206-柳江区.html"
+
+
+def test_ambiguous_name_lists_every_candidate_with_its_code(warehouse, tmp_path):
+    with pytest.raises(AmbiguousCountyError) as caught:
+        write_report(warehouse, "通州区", tmp_path)
+    message = str(caught.value)
+    assert "110112" in message and "320612" in message and "北京市" in message and "南通市" in message
+    assert {c.code for c in caught.value.candidates} == {"110112", "320612"}
+    assert not list(tmp_path.iterdir())
+    assert write_report(warehouse, "南通市通州区", tmp_path).name == "320612-通州区.html"
+
+
+@pytest.mark.parametrize("key", ["不存在县", "999999", "乐清县"])
+def test_unknown_county_is_a_clear_error(warehouse, tmp_path, key):
+    # 乐清县: dim_county's lineage lists it as a former name of 平阳县 (a quirk of the 1980s division
+    # list); with no report written under that name it must not silently resolve to 平阳县.
+    with pytest.raises(UnknownCountyError, match=re.escape(key)):
+        write_report(warehouse, key, tmp_path)
+
+
+def test_a_county_without_reports_is_a_clear_error(warehouse, tmp_path):
+    with pytest.raises(CountyWithoutDataError, match="110112"):
+        write_report(warehouse, "北京市通州区", tmp_path)
+
+
+def test_missing_warehouse_says_to_build(tmp_path):
+    with pytest.raises(FileNotFoundError, match="shufa build"):
+        write_report(tmp_path / "nope.duckdb", "平阳县", tmp_path)
+
+
+def test_shufa_report_command_writes_the_page_and_refuses_ambiguity(warehouse, tmp_path):
+    def shufa(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", "report", *args, "--warehouse", str(warehouse),
+                               "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO, timeout=120)
+
+    written = shufa("--county", "330326")
+    assert written.returncode == 0, written.stderr
+    page = Path(written.stdout.strip())
+    assert page == tmp_path / "out" / "330326-平阳县.html" and "<svg" in page.read_text(encoding="utf-8")
+    refused = shufa("--county", "通州区")
+    assert refused.returncode == 2 and "110112" in refused.stderr and "320612" in refused.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# what the page holds
+
+def test_page_has_every_value_of_the_county_with_its_evidence_span(warehouse, pingyang):
+    page = pingyang.read_text("utf-8")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("""
+            SELECT v.indicator_code, v.year, v.source_doc_id, f.char_start, f.char_end
+            FROM indicator_values v
+            JOIN indicator_value_candidates c USING (county_code, year, indicator_code)
+            JOIN indicator_facts f ON f.doc_id = c.doc_id AND f.fact_no = c.fact_no
+            WHERE v.county_code = '330326' AND c.candidate_rank = 1""").fetchall()
+        texts = {doc: _document_text(con, doc) for doc in {r[2] for r in rows}}
+    assert len(rows) > 50
+    for code, year, doc_id, start, end in rows:
+        entry = re.search(rf'<li id="ev-{code}-{year}">(.*?)</li>', page)
+        assert entry, f"no evidence entry for {code} {year}"
+        figure = texts[doc_id][start:end]
+        assert f"<mark>{figure}</mark>" in unescape(entry.group(1)), (code, year, figure)
+        assert f'href="#ev-{code}-{year}"' in page
+
+
+def test_page_shows_known_figures_and_their_source_files(pingyang):
+    page = unescape(pingyang.read_text("utf-8"))
+    assert "平阳县 法治建设数据概览" in page
+    assert "平阳县2023年法治政府建设年度报告.pdf" in page
+    assert "县长2021年度述法报告.pdf" in page  # filed under 其他/, found by its text
+    assert re.search(r"page \d+, paragraph \d+", page)  # pdf locations
+    assert "合同(协议)合法性审查" in page
+
+
+def test_every_internal_link_has_its_target(pingyang):
+    page = pingyang.read_text("utf-8")
+    targets = set(re.findall(r'id="([^"]+)"', page))
+    links = re.findall(r'href="#([^"]+)"', page)
+    assert links and set(links) <= targets, set(links) - targets
+
+
+def test_page_is_standalone(pingyang):
+    page = pingyang.read_text("utf-8")
+    assert "<script" not in page and "<link" not in page and " src=" not in page
+    assert set(re.findall(r"https?://[^\s\"')]+", page)) <= {"http://www.w3.org/2000/svg"}
+    assert "Noto Sans CJK SC" in page and "WenQuanYi Zen Hei" in page  # CJK fonts named for the SVG text
+
+
+def test_profile_has_trends_ranks_and_scorecard(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        profile = load_profile(con, "平阳县")
+    assert profile.years == [2021, 2022, 2023]
+    assert len(profile.documents) == 4
+    assert [s.year for s in profile.scorecard] == [2021, 2022, 2023]
+    assert all(1 <= s.score_rank <= s.n_scored for s in profile.scorecard)
+    assert {r.year for r in profile.ranks} == {2021, 2022, 2023}
+
+
+def test_values_show_qualifiers_bounds_and_masks(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        figure = next(f for f in load_profile(con, "平阳县").figures if f.unit == "件")
+    plain = dataclasses.replace(figure, value=1200.0, lower=1200.0, upper=1200.0, qualifier=None, masked=False)
+    assert format_figure(plain) == "1,200 件"
+    assert format_figure(dataclasses.replace(plain, qualifier="at_least")) == "≥1,200 件"
+    assert format_figure(dataclasses.replace(plain, value=None, lower=3.0, upper=5.0, qualifier="range")) == "3–5 件"
+    assert format_figure(dataclasses.replace(plain, value=None, lower=100.0, upper=999.0, masked=True)) == "*** (100–999 件)"
+    assert format_figure(dataclasses.replace(plain, value=99.5, unit="%")) == "99.5%"
+
+
+def test_evidence_split_at_the_exact_span():
+    block = "一是加强审核。全年审核合同111份,有效防范风险。"
+    sentence = "全年审核合同111份,有效防范风险。"
+    start = block.index("111份")
+    assert split_evidence(sentence, block, start, start + 4) == ("全年审核合同", "111份", ",有效防范风险。")
+    # a table cell: the evidence is the row, the span indexes the cell
+    row = "法律援助案件 | 312 | 件"
+    assert split_evidence(row, "312", 0, 3, col_no=2) == ("法律援助案件 | ", "312", " | 件")
+    # evidence that is not in the block: the block itself is shown
+    assert split_evidence("别的句子。", block, start, start + 4) == (block[:start], "111份", block[start + 4:])
+
+
+# ---------------------------------------------------------------------------------------------
+# in a real browser
+
+def _chromium(*args: str, user_data: Path) -> subprocess.CompletedProcess:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (Debian package: chromium)")
+    return subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+         f"--user-data-dir={user_data}", *args],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_chromium_dom_has_drawn_charts(pingyang, tmp_path):
+    result = _chromium("--dump-dom", pingyang.as_uri(), user_data=tmp_path / "profile")
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    charts = re.findall(r'<svg class="chart chart-(\w+)".*?</svg>', dom, flags=re.S)
+    kinds = set(charts)
+    assert {"scorecard", "trend", "rank"} <= kinds
+    series = re.findall(r'<path class="series" d="([^"]+)"', dom)
+    assert len(series) >= 10
+    for d in series:
+        assert len(re.findall(r"[ML][\d.]+,[\d.]+", d)) >= 2, d
+
+
+def test_chromium_screenshot_shows_the_charts(pingyang, tmp_path):
+    image_module = pytest.importorskip("PIL.Image")
+    png = tmp_path / "report.png"
+    result = _chromium(f"--screenshot={png}", "--window-size=1200,2000", pingyang.as_uri(),
+                       user_data=tmp_path / "profile")
+    assert result.returncode == 0 and png.exists(), result.stderr[-2000:]
+    with image_module.open(png) as image:
+        data = image.convert("RGB").tobytes()
+    pixels = [data[i:i + 3] for i in range(0, len(data), 3)]
+    series_rgb = tuple(int(SERIES_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    in_series_colour = sum(1 for p in pixels if all(abs(a - b) <= 40 for a, b in zip(p, series_rgb)))
+    not_white = sum(1 for p in pixels if min(p) < 200)
+    assert in_series_colour > 3000, in_series_colour  # chart lines and points, not a blank page
+    assert not_white > 0.02 * len(pixels)
+
+
+def test_a_cjk_font_is_installed_for_the_browser():
+    if not CHROMIUM.exists() or shutil.which("fc-list") is None:
+        pytest.skip("no chromium / fontconfig here")
+    families = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    assert families.strip(), "no Chinese font for Chromium: apt-get install -y fonts-wqy-zenhei"
