@@ -8,14 +8,13 @@ import json
 import warnings
 from pathlib import Path
 
+import matplotlib
+import nbclient
+import nbformat
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-matplotlib = pytest.importorskip("matplotlib")
-
-from pipelines.build import build  # noqa: E402
-from pipelines.report.fonts import PROBE_TEXT, has_glyphs, use_cjk_font  # noqa: E402
+from pipelines.build import build
+from pipelines.report.fonts import PROBE_TEXT, has_glyphs, use_cjk_font
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "exploration.ipynb"

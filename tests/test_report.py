@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from PIL import Image
 
 from pipelines.build import build
 from pipelines.report import (AmbiguousCountyError, CountyWithoutDataError, UnknownCountyError, load_profile,
@@ -212,12 +213,11 @@ def test_chromium_dom_has_drawn_charts(pingyang, tmp_path):
 
 
 def test_chromium_screenshot_shows_the_charts(pingyang, tmp_path):
-    image_module = pytest.importorskip("PIL.Image")
     png = tmp_path / "report.png"
     result = _chromium(f"--screenshot={png}", "--window-size=1200,2000", pingyang.as_uri(),
                        user_data=tmp_path / "profile")
     assert result.returncode == 0 and png.exists(), result.stderr[-2000:]
-    with image_module.open(png) as image:
+    with Image.open(png) as image:
         data = image.convert("RGB").tobytes()
     pixels = [data[i:i + 3] for i in range(0, len(data), 3)]
     series_rgb = tuple(int(SERIES_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
