@@ -11,14 +11,15 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from operator import attrgetter
 
 import duckdb
 import pandas as pd
 
 from ..extract.catalog import catalog
-from ..extract.extract import Extraction, extract_blocks, extraction_version
+from ..extract.extract import Extraction, Fact, QuantityRecord, extract_blocks, extraction_version
 from ..ingest.model import Block, Location
 from .sql import load_sql
 from .staging import replace_in_transaction
@@ -54,17 +55,23 @@ def load_blocks(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str,
     return blocks
 
 
+def _columns(cls) -> list[str]:
+    return [f.name for f in fields(cls)]
+
+
 def _frames(results: list[tuple[str, Extraction]], version: str, now: datetime) -> dict[str, pd.DataFrame]:
+    # Rows as plain tuples: dataclasses.asdict deep-copies every field and cost more than the
+    # extraction itself on a full build (all fields here are plain values).
+    quantity_columns, fact_columns = _columns(QuantityRecord), _columns(Fact)
+    quantity_values, fact_values = attrgetter(*quantity_columns), attrgetter(*fact_columns)
     quantities = pd.DataFrame(
-        [{"doc_id": doc_id, **asdict(q), "extractor_version": version} for doc_id, ex in results for q in ex.quantities]
-    )
+        [(doc_id, *quantity_values(q)) for doc_id, ex in results for q in ex.quantities],
+        columns=["doc_id", *quantity_columns],
+    ).assign(extractor_version=version)
     facts = pd.DataFrame(
-        [
-            {"doc_id": doc_id, "fact_no": n, **asdict(f), "extractor_version": version}
-            for doc_id, ex in results
-            for n, f in enumerate(ex.facts)
-        ]
-    )
+        [(doc_id, n, *fact_values(f)) for doc_id, ex in results for n, f in enumerate(ex.facts)],
+        columns=["doc_id", "fact_no", *fact_columns],
+    ).assign(extractor_version=version)
     extractions = pd.DataFrame(
         [{"doc_id": doc_id, "extractor_version": version, "extracted_at": now, "quantities": len(ex.quantities),
           "facts": len(ex.facts)} for doc_id, ex in results],
@@ -126,9 +133,6 @@ def update_extraction_layer(
     blocks = load_blocks(con, [doc_id for doc_id, _ in todo])
     results = extract_documents([(doc_id, year, blocks.pop(doc_id)) for doc_id, year in todo], workers, progress)
     frames = _frames(results, version, datetime.now(UTC).replace(tzinfo=None))
-    for name in ("quantities", "indicator_facts"):
-        if frames[name].empty:  # nothing to extract: keep the columns so the typed insert works
-            frames[name] = pd.DataFrame(columns=[c[0] for c in con.execute(f"DESCRIBE {name}").fetchall()])
     replace_in_transaction(con, frames, "apply_extraction")
     con.execute(load_sql("record_extraction_in_run"))
     facts = frames["indicator_facts"]

@@ -171,29 +171,26 @@ def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
 
 
 def _pdfium_lines(page, page_no: int) -> list[tuple[float, _Line]]:
-    """(top, line) for every text line of a page, from PDFium's characters and their boxes."""
+    """(top, line) for every text line of a page, from PDFium's text and two character boxes per line.
+
+    PDFium already breaks the page's text into lines. A line's extent comes from its first and last
+    visible characters, its character width is the line's width over its visible characters: two
+    calls per line instead of one per character, which had made this the slowest part of reading.
+    """
     textpage = page.get_textpage()
     text = textpage.get_text_range()
     height = page.get_height()
     items: list[tuple[float, _Line]] = []
-    current: list[tuple[str, tuple]] = []
-
-    def flush() -> None:
-        visible = [(ch, box) for ch, box in current if ch.strip()]
+    start = 0
+    for raw_line in text.splitlines(keepends=True):
+        body = raw_line.rstrip("\r\n")
+        visible = [start + i for i, ch in enumerate(body) if ch.strip()]
         if visible:
-            widths = sorted(box[2] - box[0] for _, box in visible)
-            top = height - max(box[3] for _, box in visible)
-            line = _Line(page_no, "".join(ch for ch, _ in current).strip(), min(b[0] for _, b in visible),
-                         max(b[2] for _, b in visible), top, widths[len(widths) // 2])
-            items.append((top, line))
-        current.clear()
-
-    for index, ch in enumerate(text):
-        if ch in "\r\n":
-            flush()
-        else:
-            current.append((ch, textpage.get_charbox(index)))
-    flush()
+            left, _, _, first_top = textpage.get_charbox(visible[0])
+            _, _, right, last_top = textpage.get_charbox(visible[-1])
+            top = height - max(first_top, last_top)
+            items.append((top, _Line(page_no, body.strip(), left, right, top, (right - left) / len(visible))))
+        start += len(raw_line)
     textpage.close()
     return items
 
