@@ -6,7 +6,8 @@
    under DIR/raw (default: $SHUFA_BENCH_DIR, else shufa-bench in the system temp folder) —
    outside the repository;
 2. times bare parsing of every file with the reader libraries alone (pypdfium2 text per page,
-   python-docx paragraphs and cells, a txt decode), on as many processes as the build uses: the floor;
+   python-docx paragraphs and cells, a txt decode), on as many processes as the build uses: the floor
+   (taken before and after the builds, and averaged: this machine's speed drifts by tens of percent);
 3. runs `shufa build` into an empty warehouse (full build), again with nothing changed (no-op,
    median of --repeats), and after rewriting 1% of the reports with new figures;
 4. times the README's example queries on the built warehouse (median of 20, in process);
@@ -131,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=Path(default_dir), help="where the corpus and warehouse go")
     parser.add_argument("--years", type=int, nargs="+", default=[2021, 2022, 2023, 2024])
     parser.add_argument("--repeats", type=int, default=3, help="no-op builds to take the median of")
+    parser.add_argument("--floor-only", action="store_true",
+                        help="only time bare parsing (to pair with a build under farm-bench --vs)")
     args = parser.parse_args(argv)
     workers = int(os.environ.get("SHUFA_WORKERS") or 0) or os.cpu_count() or 1
     raw, warehouse = args.dir / "raw", args.dir / "warehouse" / "warehouse.duckdb"
@@ -138,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     files = ensure_corpus(raw, args.years, workers)
     formats = {fmt: sum(f.endswith(f".{fmt}") for f in files) for fmt in ("docx", "pdf", "txt")}
     print(f"corpus: {len(files)} reports {formats}", flush=True)
-    floor = time_floor([str(raw / f) for f in files], workers)
+    paths = [str(raw / f) for f in files]
+    floor_before = time_floor(paths, workers)
+    if args.floor_only:
+        return 0
 
     for stale in warehouse.parent.glob("warehouse*"):
         stale.unlink()
@@ -148,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     changed = change_share(raw, files, args.years, 0.01, revision=f"rev{time.time_ns()}")
     change = run_build(raw, warehouse, f"build after {len(changed)} reports changed")
     queries = time_queries(warehouse)
+    floor_after = time_floor(paths, workers)  # the machine's speed drifts: the floor is taken on both sides
+    floor = (floor_before + floor_after) / 2
 
     noop_seconds = statistics.median(n["seconds"] for n in noops)
     result = {
@@ -158,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                    "years": args.years},
         "workers": workers,
         "floor_seconds": round(floor, 2),
+        "floor_seconds_before_and_after": [round(floor_before, 2), round(floor_after, 2)],
         "floor_docs_per_second": round(len(files) / floor, 1),
         "full_build": {**full, "docs_per_second": round(len(files) / full["seconds"], 1)},
         "full_over_floor": round(full["seconds"] / floor, 2),
