@@ -23,3 +23,15 @@ def seeds_dir() -> Path:
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Share one admin-division cache across the session, away from the user's home."""
     monkeypatch.setenv("SHUFA_CACHE", str(tmp_path_factory.getbasetemp() / "shufa-cache"))
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """The bundled sample corpus built once per session; the report and notebook tests only read it."""
+    from pipelines.build import build
+
+    path = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SHUFA_CACHE", str(tmp_path_factory.getbasetemp() / "shufa-cache"))
+        assert build(REPO / "data" / "raw", path).success
+    return path

@@ -13,21 +13,15 @@ import nbclient
 import nbformat
 import pytest
 
-from pipelines.build import build
 from pipelines.report.fonts import PROBE_TEXT, has_glyphs, use_cjk_font
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "exploration.ipynb"
-SAMPLE = REPO / "data" / "raw"
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("notebook") / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SHUFA_CACHE", str(tmp_path_factory.getbasetemp() / "shufa-cache"))
-        assert build(SAMPLE, path).success
-    return path
+def warehouse(sample_warehouse) -> Path:
+    return sample_warehouse
 
 
 @pytest.fixture(scope="module")

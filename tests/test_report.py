@@ -15,25 +15,18 @@ import duckdb
 import pytest
 from PIL import Image
 
-from pipelines.build import build
 from pipelines.report import (AmbiguousCountyError, CountyWithoutDataError, UnknownCountyError, load_profile,
                               write_report)
 from pipelines.report.profile import split_evidence
 from pipelines.report.render import SERIES_COLOUR, format_figure
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "data" / "raw"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    """The sample corpus built once for this module (same admin-division cache as conftest's)."""
-    path = tmp_path_factory.mktemp("report") / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SHUFA_CACHE", str(tmp_path_factory.getbasetemp() / "shufa-cache"))
-        assert build(SAMPLE, path).success
-    return path
+def warehouse(sample_warehouse) -> Path:
+    return sample_warehouse
 
 
 @pytest.fixture(scope="module")
