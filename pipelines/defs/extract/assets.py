@@ -4,34 +4,15 @@ quantities, indicator_facts and indicator_catalog are one multi-asset because th
 one transaction (a fact always has its quantity and its indicator).
 """
 
-import sys
-import time
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from ...warehouse.extraction_layer import update_extraction_layer
+from ..progress import ProgressLine
 from ..resources import RawCorpus, warehouse_connection
 
 GROUP = "extract"
 RAW = ["documents", "document_blocks", "ingest_runs"]
-
-
-class _Progress:
-    """Documents extracted so far and the rate, every few seconds: to the run log, and to stderr for the CLI."""
-
-    def __init__(self, context: dg.AssetExecutionContext, to_stderr: bool):
-        self.context, self.to_stderr = context, to_stderr
-        self.started = self.last = time.perf_counter()
-
-    def __call__(self, done: int) -> None:
-        now = time.perf_counter()
-        if now - self.last >= 2:
-            self.last = now
-            line = f"extracted {done} documents, {done / (now - self.started):.1f}/s"
-            self.context.log.info(line)
-            if self.to_stderr:
-                print(f"  {line}", file=sys.stderr, flush=True)
 
 
 @dg.multi_asset(
@@ -48,8 +29,13 @@ class _Progress:
 )
 def extraction(context: dg.AssetExecutionContext, warehouse: DuckDBResource, raw_corpus: RawCorpus):
     with warehouse_connection(warehouse) as con:
-        summary = update_extraction_layer(con, progress=_Progress(context, raw_corpus.progress_to_stderr),
-                                          workers=raw_corpus.workers or None)
+        progress = ProgressLine(context, raw_corpus.progress_to_stderr)
+
+        def report(done: int) -> None:
+            if progress.due():
+                progress.write(f"extracted {done} documents, {progress.rate(done):.1f}/s")
+
+        summary = update_extraction_layer(con, progress=report, workers=raw_corpus.workers or None)
     yield dg.MaterializeResult(asset_key="quantities", metadata={"quantities_added": summary.quantities, "documents_extracted": summary.documents})
     yield dg.MaterializeResult(asset_key="indicator_facts", metadata={"facts_added": summary.facts, "masked_facts_added": summary.masked_facts})
     yield dg.MaterializeResult(asset_key="extractions", metadata={"documents_extracted": summary.documents})

@@ -5,8 +5,6 @@ document without its blocks, or an error list from another run, would be a lie. 
 changed since the last run is read (see pipelines/ingest/incremental.py).
 """
 
-import sys
-import time
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -16,6 +14,7 @@ from ...build_state import build_fingerprint
 from ...ingest.corpus import FailedFile
 from ...ingest.incremental import plan_run, read_files, stat_files
 from ...warehouse.raw_layer import apply_raw_changes, load_previous, summarise_run
+from ..progress import ProgressLine
 from ..resources import RawCorpus, warehouse_connection
 
 GROUP = "ingest"
@@ -26,25 +25,19 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class _Progress:
-    """Documents done / total, rate and errors so far: to the run log, and to stderr for the CLI."""
+class _Progress(ProgressLine):
+    """Files read / total, rate and errors so far; each failure is logged as it comes."""
 
     def __init__(self, context: dg.AssetExecutionContext, to_stderr: bool):
-        self.context, self.to_stderr = context, to_stderr
-        self.started, self.errors, self.last = time.perf_counter(), 0, 0.0
+        super().__init__(context, to_stderr)
+        self.errors = 0
 
     def __call__(self, done: int, total: int, outcome) -> None:
         if isinstance(outcome, FailedFile):
             self.errors += 1
             self.context.log.warning(f"{outcome.path}: {outcome.error_kind}: {outcome.reason}")
-        now = time.perf_counter()
-        if done == total or now - self.last >= 2:
-            self.last = now
-            rate = done / max(now - self.started, 1e-9)
-            line = f"read {done}/{total} files, {rate:.1f}/s, {self.errors} error(s)"
-            self.context.log.info(line)
-            if self.to_stderr:
-                print(f"  {line}", file=sys.stderr, flush=True)
+        if self.due(final=done == total):
+            self.write(f"read {done}/{total} files, {self.rate(done):.1f}/s, {self.errors} error(s)")
 
 
 @dg.multi_asset(
