@@ -29,7 +29,7 @@ class _Progress(ProgressLine):
     """Files read / total, rate and errors so far; each failure is logged as it comes."""
 
     def __init__(self, context: dg.AssetExecutionContext, to_stderr: bool):
-        super().__init__(context, to_stderr)
+        super().__init__(context, to_stderr, first_at_once=True)
         self.errors = 0
 
     def __call__(self, done: int, total: int, outcome) -> None:
