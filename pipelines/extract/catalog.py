@@ -10,13 +10,27 @@ from importlib.resources import files
 
 @dataclass(frozen=True)
 class Cue:
-    """One cue: all ``parts`` must stand in the figure's segment ("合同+审" → ("合同", "审"))."""
+    """One cue: all ``parts`` must stand in the figure's segment ("合同+审" → ("合同", "审")).
+
+    A cue too generic to stand alone carries its own topic ("建议@人大/代表": 建议 counts as a
+    deputies' suggestion only in a sentence that names 人大 or 代表).
+    """
 
     parts: tuple[str, ...]
+    topic: tuple[str, ...] = ()
 
     @property
     def length(self) -> int:
         return sum(len(p) for p in self.parts)
+
+    @property
+    def text(self) -> str:
+        return "+".join(self.parts) + ("@" + "/".join(self.topic) if self.topic else "")
+
+    @classmethod
+    def parse(cls, written: str) -> "Cue":
+        words, _, topic = written.partition("@")
+        return cls(tuple(words.split("+")), tuple(t for t in topic.split("/") if t))
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,9 @@ class Indicator:
     topic: tuple[str, ...]
     exclude: tuple[str, ...]
     topic_scope: str = "section"  # the widest scope a topic word may come from
+    rivals: tuple[str, ...] = ()  # words of another domain: nearer to the figure than a topic word, they rule it out
+    objects: tuple[str, ...] = ()  # nouns naming the thing counted; two indicators' objects on one figure = a combined count
+    exclude_before: tuple[str, ...] = ()  # words that rule the indicator out anywhere in the sentence before the figure
 
     @property
     def is_rate(self) -> bool:
@@ -79,10 +96,13 @@ def catalog() -> Catalog:
             unit=i["unit"],
             polarity=i["polarity"],
             units=tuple(i["units"]),
-            cues=tuple(Cue(tuple(c.split("+"))) for c in i["cues"]),
+            cues=tuple(Cue.parse(c) for c in i["cues"]),
             topic=tuple(i.get("topic", ())),
             exclude=tuple(i.get("exclude", ())),
             topic_scope=i.get("topic_scope", "section"),
+            rivals=tuple(i.get("rivals", ())),
+            objects=tuple(i.get("objects", ())),
+            exclude_before=tuple(i.get("exclude_before", ())),
         )
         for i in data["indicator"]
     )

@@ -8,6 +8,7 @@ any fact can be found again in its source.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,14 +119,47 @@ def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quanti
     return q, Context(simplified(label), "", simplified(label), simplified(row_text), section, ""), row_text
 
 
-def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str]]:
-    """(quantity, context for matching, evidence) for each figure of a block."""
+_QUOTES = str.maketrans("", "", "“”\"「」『』‘’")
+_ASIDE = re.compile(r"\((?:包括|含|包含)[^()]*\)")  # 结案(包括不予受理)86件: an aside, not the thing counted
+_RIGHT_STARTS_ELSEWHERE = ("和", "及", "与", "并", "同时", "其中", "且", "以及", "、")
+_RIGHT_CUT = ("并", "同时", "其中")
+_ADJECTIVE_ENDS = ("性", "型", "类")
+_PERSON_UNITS = ("人", "人次", "名")
+
+
+def _for_matching(text: str) -> str:
+    """Words as matching sees them: quotes dropped (“一网通办”率 is 一网通办率), inclusion asides removed."""
+    return _ASIDE.sub("", text).translate(_QUOTES)
+
+
+def _attached_right(after: str) -> str:
+    """The words after a figure that belong to it: the noun it counts, not the next phrase.
+
+    36场普法宣传活动: the noun follows the figure. 评查案卷683件并整改问题: what follows 并 (and
+    和, 及, a list comma) is another phrase. Coordinated adjectives stay together:
+    16个行业性、专业性调解委员会.
+    """
+    if after.startswith(_RIGHT_STARTS_ELSEWHERE):
+        return ""
+    parts = after.split("、")
+    kept = parts[0]
+    for part in parts[1:]:
+        if not kept.endswith(_ADJECTIVE_ENDS):
+            break
+        kept += "、" + part
+    for word in _RIGHT_CUT:
+        kept = kept.split(word, 1)[0]
+    return kept
+
+
+def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str, tuple[int, int]]]:
+    """(quantity, context for matching, evidence, sentence span) for each figure of a block."""
     original = block.text
     text = simplified(original)
     quantities = find_quantities(text)
     if block.kind == "table_cell":
         row = rows[(block.location.page, block.location.table, block.location.row)]
-        return [_table_contexts(block, row, q) for q in quantities]
+        return [(*_table_contexts(block, row, q), (0, len(text))) for q in quantities]
     sentences = sentence_spans(text)
     section = simplified(" ".join(block.section_path))
     items = []
@@ -134,14 +168,29 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str]
         c_start, c_end = span_containing(clause_spans(text, s_start, s_end), q.start)
         prev_end = max([c_start] + [p.end for p in quantities[:i] if p.end <= q.start and p.end > c_start])
         next_start = min([c_end] + [n.start for n in quantities[i + 1 :] if n.start >= q.end and n.start < c_end])
-        right = text[q.end : next_start].split("、", 1)[0]
+        left = text[prev_end : q.start]
+        right = _attached_right(text[q.end : next_start])
         first_in_clause = prev_end == c_start
         carried_from = max([s_start] + [p.end for p in quantities[:i] if s_start <= p.end <= c_start])
+        if first_in_clause and q.unit in _PERSON_UNITS and len(left.strip(" ,")) <= 6:
+            carried_from = s_start  # 执法人员培训4场次,参训18人次: the people of the activity just named
         carried = text[carried_from:c_start] if first_in_clause else ""
-        context = Context(text[prev_end : q.start], right, text[c_start:c_end], text[s_start:s_end], section,
-                          text[c_start : q.start], carried)
-        items.append((q, context, original[s_start:s_end]))
+        # what follows 其中 is about a part: its words do not describe a figure before it
+        # (召开常务会议21次,其中专题研究法治工作3次: the 21 are not rule-of-law meetings)
+        subset_at = text.find("其中", q.end, s_end)
+        sentence = text[s_start : subset_at if subset_at >= 0 else s_end]
+        context = Context(
+            _for_matching(left), _for_matching(right), _for_matching(text[c_start:c_end]),
+            _for_matching(sentence), section, text[c_start : q.start], _for_matching(carried),
+            _for_matching(text[s_start : q.start]),
+        )
+        items.append((q, context, original[s_start:s_end], (s_start, s_end)))
     return items
+
+
+_SHARE_OF_TOTAL = re.compile(r"^[,、]?\s*占(?:[^,。;]{0,8})?(?:总数|总量|总件数|比)")
+_PER_UNIT = re.compile(r"每|均|平均|人均")
+_COUNT_UNITS_ONLY = ("%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
 
 
 def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | None = None) -> Extraction:
@@ -156,16 +205,22 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
     offset = 0
     for block in blocks:
         previous_indicator = previous_year = None
+        sentence_facts: list[tuple[str, int | None, int]] = []  # (indicator, year, end) of the current sentence's facts
         last_sentence = None
-        for q, ctx, evidence in _block_items(block, rows):
-            if ctx.sentence != last_sentence:
-                previous_indicator, previous_year, last_sentence = None, None, ctx.sentence
+        for q, ctx, evidence, sentence_span in _block_items(block, rows):
+            if sentence_span != last_sentence:
+                previous_indicator, previous_year, last_sentence = None, None, sentence_span
+                sentence_facts = []
             role, role_year = role_of(ctx.left)
             fact_year = stated_year(ctx.clause_before, ctx.sentence) or doc_year
             if role == "prior":
                 fact_year = role_year or (doc_year - 1 if doc_year else None)
             previous = (previous_indicator, previous_year)
             matches, reason = _decide(q, ctx, cat, role, fact_year, previous)
+            if matches:
+                reason = _part_of_a_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
+                if reason:
+                    matches = []
             record = QuantityRecord(
                 quantity_no=len(quantities),
                 block_no=block.block_no,
@@ -191,22 +246,49 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
                 facts.append(_fact(record, q, m, cat))
             if matches and role == "value":
                 previous_indicator, previous_year = matches[0].indicator, fact_year
+                sentence_facts += [(m.indicator.code, fact_year, q.end) for m in matches]
         offset += len(block.text) + 1
     return Extraction(quantities, facts)
 
 
-def _carry(indicator: Indicator) -> Match:
+def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts) -> str | None:
+    """Why a figure that names an indicator is a part, not the county's figure, or None.
+
+    - a breakdown after a total: 办理公证2397件,其中国内公证1860件 (the same indicator earlier in
+      the sentence for the same year, 其中 between them);
+    - a share: 受理治安类案件13件,占案件总数的22% (the next words give its share of a total);
+    - a rule per unit or an average: 每个村配备法律顾问1名, 均配备2名以上.
+    """
+    code = match.indicator.code
+    for earlier, earlier_year, end in sentence_facts:
+        if earlier == code and earlier_year == year and "其中" in text[end : q.start]:
+            return f"breakdown_of_total: {code}"
+    if _SHARE_OF_TOTAL.search(text[q.end : q.end + 16]):
+        return f"share_of_total: {code}"
+    if q.unit not in _COUNT_UNITS_ONLY and match.rule != "shared_figure" and _PER_UNIT.search(ctx.left):
+        return f"per_unit: {code}"
+    return None
+
+
+def _carry(indicator: Indicator, rule: str) -> Match:
     """The previous figure's indicator, carried to a figure that refers back to it."""
-    return Match(indicator, 0.0, 0.75)
+    return Match(indicator, 0.0, 0.75, "", "", rule)
+
+
+def _looks_like_year(q: Quantity) -> bool:
+    """2019受理量 in a table header: a bare four-digit year, not a count."""
+    return q.unit is None and q.value is not None and q.text.isdigit() and len(q.text) == 4 and 1949 <= q.value <= 2100
 
 
 def _decide(q: Quantity, ctx: Context, cat: Catalog, role: str, fact_year, previous) -> tuple[list[Match], str | None]:
     """The indicator(s) a figure is a value of, given its role and the sentence's previous fact."""
     previous_indicator, previous_year = previous
+    if _looks_like_year(q):
+        return [], None
     matches, reason = match_indicators(q, ctx, cat)
     if role == "prior" and previous_indicator is not None:
         # 较上年的412件: last year's value of what the sentence just reported
-        matches = [m for m in matches if m.indicator is previous_indicator] or [_carry(previous_indicator)]
+        matches = [m for m in matches if m.indicator is previous_indicator] or [_carry(previous_indicator, "prior_year")]
     elif (
         not matches
         and previous_indicator is not None
@@ -215,7 +297,7 @@ def _decide(q: Quantity, ctx: Context, cat: Catalog, role: str, fact_year, previ
         and unit_fits(q, previous_indicator)
     ):
         # a parallel clause for another year: 审核规范性文件23件,2021年审核二十一件
-        matches, reason = [_carry(previous_indicator)], None
+        matches, reason = [_carry(previous_indicator, "parallel_year")], None
     if q.is_percent and q.value is not None and q.value > 100:
         return [], "percent_over_100"
     if role == "change" and matches:

@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .catalog import Catalog, Indicator
+from .catalog import Catalog, Cue, Indicator
 from .quantities import Quantity
 
 _CHANGE = re.compile(r"(?:增加|增长|减少|下降|提高|提升|上升|降低|增幅|降幅|同比|环比|增|减)(?:了|为|达|到)?(?:约|近)?$")
 _PRIOR = re.compile(r"(?:较|比|与|同比)?(?:上年|去年|上一年度?|(?P<year>(?:19|20)\d{2})年度?)(?:同期)?(?:的)?$")
 _EXPLICIT_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!度?以来|至今|底前|计划|目标)")
 _THIS_YEAR = re.compile(r"本年|今年|当年|年底|年末")
-_SHARED_FIGURE = re.compile(r"[均都](?:为|达|达到|是)?$")
+_SHARED_FIGURE = re.compile(r"[均都各](?:为|达|达到|是)?$")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 TOPIC_SCOPE_SCORE = {"segment": 4.0, "clause": 3.0, "sentence": 2.0, "section": 1.0}
 NO_TOPIC_SCORE = 3.0
@@ -28,26 +28,38 @@ NO_TOPIC_SCORE = 3.0
 
 @dataclass(frozen=True)
 class Context:
-    """The words around one figure, at widening scopes."""
+    """The words around one figure, at widening scopes (quotes and inclusion asides already removed)."""
 
     left: str  # segment text before the figure
-    right: str  # segment text after the figure
+    right: str  # segment text after the figure (only what attaches to it: 36场普法活动)
     clause: str
     sentence: str
     section: str  # the section headings, joined
     clause_before: str  # clause text before the figure (for years)
     carried: str = ""  # earlier clauses of the sentence, back to the previous figure (topic carried over)
+    before: str = ""  # the sentence up to the figure
 
     @property
     def segment(self) -> str:
         return self.left + self.right
 
+    @property
+    def head(self) -> str:
+        """The segment without the modifiers before a 的: in 出具审核意见的规范性文件共23件 the
+        figure counts 规范性文件, so 意见 is no reason to rule that out."""
+        return self.left.rsplit("的", 1)[-1] + self.right
+
 
 @dataclass(frozen=True)
 class Match:
+    """An indicator a figure reports, with why: the rule that decided, the cue, and where its topic stood."""
+
     indicator: Indicator
     score: float
     confidence: float
+    cue: str = ""
+    scope: str = ""  # segment | clause | sentence | section | none: where the topic word was found
+    rule: str = "cue"  # cue | carried_noun | prior_year | parallel_year | shared_figure
 
 
 def role_of(left: str) -> tuple[str, int | None]:
@@ -99,33 +111,54 @@ def _cue_distance(ctx: Context, parts: tuple[str, ...]) -> float | None:
     return worst
 
 
+def _without(text: str, words: tuple[str, ...]) -> str:
+    for word in words:
+        text = text.replace(word, " ")
+    return text
+
+
 def _topic_scope(ctx: Context, ind: Indicator) -> str | None:
+    """The narrowest scope naming the indicator's topic, or None.
+
+    The nearest domain word decides: a rival (诉讼 for a reconsideration figure) found at a
+    narrower scope than any topic word rules the indicator out, so a figure in a sentence about
+    lawsuits is not a reconsideration count because the section heading says 复议. Topic words
+    inside a rival (建议 in 检察建议) do not count.
+    """
     if not ind.topic:
         return "none"
     for scope, text in (("segment", ctx.segment), ("clause", ctx.clause), ("sentence", ctx.sentence), ("section", ctx.section)):
-        if any(word in text for word in ind.topic):
+        if any(word in _without(text, ind.rivals) for word in ind.topic):
             return scope
+        if any(word in text for word in ind.rivals):
+            return None
         if scope == ind.topic_scope:
             break
     return None
 
 
+def _cue_fits(cue: Cue, ctx: Context) -> bool:
+    return not cue.topic or any(word in ctx.sentence for word in cue.topic)
+
+
 def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True) -> Match | None:
     if check_unit and not unit_fits(q, ind):
         return None
-    if any(word in ctx.segment for word in ind.exclude):
+    if any(word in ctx.head for word in ind.exclude):
+        return None
+    if any(word in ctx.before for word in ind.exclude_before):
         return None
     best = None
     for cue in ind.cues:
         distance = _cue_distance(ctx, cue.parts)
-        if distance is not None and (best is None or (cue.length, -distance) > best):
-            best = (cue.length, -distance)
+        if distance is not None and _cue_fits(cue, ctx) and (best is None or (cue.length, -distance) > best[:2]):
+            best = (cue.length, -distance, cue)
     if best is None:
         return None
     scope = _topic_scope(ctx, ind)
     if scope is None:
         return None
-    cue_length, neg_distance = best
+    cue_length, neg_distance, cue = best
     topic_score = NO_TOPIC_SCORE if scope == "none" else TOPIC_SCOPE_SCORE[scope]
     points = cue_length + topic_score + 0.02 * neg_distance
     confidence = {"none": 0.95, "segment": 0.95, "clause": 0.9, "sentence": 0.85, "section": 0.75}[scope]
@@ -133,21 +166,29 @@ def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True) ->
         confidence -= 0.15
     if -neg_distance > 12:
         confidence -= 0.1
-    return Match(ind, points, round(confidence, 2))
+    return Match(ind, points, round(confidence, 2), cue.text, scope)
+
+
+def _objects_named(segment: str, matches: list[Match], candidates) -> list[str]:
+    """Indicators (among the candidates of the figure's unit family) whose counted noun the segment names."""
+    return [ind.code for ind in candidates if ind.objects and any(o in segment for o in ind.objects)]
 
 
 def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[Match], str | None]:
     """The indicator(s) a figure reports, best first, or ([], reason) when none fits.
 
     Several are returned only for a figure shared by several cues (参考率、合格率均为100%).
+    A figure counting two catalog things at once (规范性文件、重大决策等合法性审查281件) is
+    neither's value: it is kept with the reason ``combined``.
     """
     candidates = catalog.candidates(ctx.left + ctx.right)
     matches = [m for ind in candidates if (m := score(q, ctx, ind))]
     if not matches and ctx.carried and not _WORD.search(ctx.right):
         # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
         # takes the noun from an earlier clause of the sentence
-        carried = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section, ctx.clause_before)
-        matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2))
+        carried = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section, ctx.clause_before,
+                          before=ctx.before)
+        matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2), m.cue, m.scope, "carried_noun")
                    for ind in catalog.candidates(carried.left + carried.right) if (m := score(q, carried, ind))]
     if q.unit is None and matches:
         # a bare number (培育800法律明白人) counts only when its noun follows at once
@@ -159,6 +200,11 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
             return [], f"unit_mismatch: {q.unit or 'no unit'} is not a unit of {best.indicator.code} ({best.indicator.unit})"
         return [], None
     matches.sort(key=lambda m: m.score, reverse=True)
-    if _SHARED_FIGURE.search(ctx.left.rstrip()):
-        return matches, None
+    shared = bool(_SHARED_FIGURE.search(ctx.left.rstrip()))
+    same_family = [ind for ind in catalog.indicators if ind.category == matches[0].indicator.category and unit_fits(q, ind)]
+    named = _objects_named(ctx.segment, matches, same_family)
+    if len(named) > 1 and not shared:
+        return [], "combined: " + ", ".join(named)
+    if shared:
+        return [Match(m.indicator, m.score, m.confidence, m.cue, m.scope, "shared_figure") for m in matches], None
     return matches[:1], None
