@@ -152,6 +152,10 @@ def _attached_right(after: str) -> str:
     return kept
 
 
+def _previous_end(quantities: list[Quantity], figure: Quantity, floor: int) -> int:
+    return max([floor] + [p.end for p in quantities if p.end <= figure.start])
+
+
 def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str, tuple[int, int]]]:
     """(quantity, context for matching, evidence, sentence span) for each figure of a block."""
     original = block.text
@@ -165,10 +169,15 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
     items = []
     for i, q in enumerate(quantities):
         s_start, s_end = span_containing(sentences, q.start)
-        c_start, c_end = span_containing(clause_spans(text, s_start, s_end), q.start)
+        clauses = clause_spans(text, s_start, s_end)
+        c_start, c_end = span_containing(clauses, q.start)
         prev_end = max([c_start] + [p.end for p in quantities[:i] if p.end <= q.start and p.end > c_start])
         next_start = min([c_end] + [n.start for n in quantities[i + 1 :] if n.start >= q.end and n.start < c_end])
         left = text[prev_end : q.start]
+        if prev_end > c_start and not left.strip("、 "):
+            # 清理规范性文件2次、100余件: a second measure of the same thing shares its noun
+            previous_figure = next(p for p in reversed(quantities[:i]) if p.end == prev_end)
+            left = text[max(c_start, _previous_end(quantities, previous_figure, c_start)) : previous_figure.start]
         right = _attached_right(text[q.end : next_start])
         first_in_clause = prev_end == c_start
         carried_from = max([s_start] + [p.end for p in quantities[:i] if s_start <= p.end <= c_start])
@@ -179,17 +188,18 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
         # (召开常务会议21次,其中专题研究法治工作3次: the 21 are not rule-of-law meetings)
         subset_at = text.find("其中", q.end, s_end)
         sentence = text[s_start : subset_at if subset_at >= 0 else s_end]
+        clause_before_previous = max([s_start] + [a for a, b in clauses if b <= c_start])
         context = Context(
             _for_matching(left), _for_matching(right), _for_matching(text[c_start:c_end]),
             _for_matching(sentence), section, text[c_start : q.start], _for_matching(carried),
-            _for_matching(text[s_start : q.start]),
+            _for_matching(text[clause_before_previous : q.start]),
         )
         items.append((q, context, original[s_start:s_end], (s_start, s_end)))
     return items
 
 
 _SHARE_OF_TOTAL = re.compile(r"^[,、]?\s*占(?:[^,。;]{0,8})?(?:总数|总量|总件数|比)")
-_PER_UNIT = re.compile(r"每|均|平均|人均")
+_PER_UNIT = re.compile(r"每(?!年)|均|平均|人均")  # 每年 in an annual report is that year's count
 _COUNT_UNITS_ONLY = ("%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
 
 

@@ -37,7 +37,7 @@ class Context:
     section: str  # the section headings, joined
     clause_before: str  # clause text before the figure (for years)
     carried: str = ""  # earlier clauses of the sentence, back to the previous figure (topic carried over)
-    before: str = ""  # the sentence up to the figure
+    before: str = ""  # the figure's clause and the one before it, up to the figure (what activity it follows)
 
     @property
     def segment(self) -> str:
@@ -183,13 +183,14 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
     """
     candidates = catalog.candidates(ctx.left + ctx.right)
     matches = [m for ind in candidates if (m := score(q, ctx, ind))]
+    decided_by = ctx
     if not matches and ctx.carried and not _WORD.search(ctx.right):
         # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
         # takes the noun from an earlier clause of the sentence
-        carried = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section, ctx.clause_before,
-                          before=ctx.before)
+        decided_by = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section,
+                             ctx.clause_before, before=ctx.before)
         matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2), m.cue, m.scope, "carried_noun")
-                   for ind in catalog.candidates(carried.left + carried.right) if (m := score(q, carried, ind))]
+                   for ind in catalog.candidates(decided_by.segment) if (m := score(q, decided_by, ind))]
     if q.unit is None and matches:
         # a bare number (培育800法律明白人) counts only when its noun follows at once
         matches = [m for m in matches if any(ctx.right.startswith(c.parts[0]) for c in m.indicator.cues)]
@@ -202,7 +203,7 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
     matches.sort(key=lambda m: m.score, reverse=True)
     shared = bool(_SHARED_FIGURE.search(ctx.left.rstrip()))
     same_family = [ind for ind in catalog.indicators if ind.category == matches[0].indicator.category and unit_fits(q, ind)]
-    named = _objects_named(ctx.segment, matches, same_family)
+    named = _objects_named(decided_by.segment, matches, same_family)
     if len(named) > 1 and not shared:
         return [], "combined: " + ", ".join(named)
     if shared:
