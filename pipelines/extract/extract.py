@@ -192,6 +192,7 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
         context = Context(
             _for_matching(left), _for_matching(right), _for_matching(text[c_start:c_end]),
             _for_matching(sentence), section, text[c_start : q.start], _for_matching(carried),
+            _for_matching(text[subset_at:s_end]) if subset_at >= 0 else "",
             _for_matching(text[clause_before_previous : q.start]),
         )
         items.append((q, context, original[s_start:s_end], (s_start, s_end)))
@@ -200,6 +201,12 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
 
 _SHARE_OF_TOTAL = re.compile(r"^[,、]?\s*占(?:[^,。;]{0,8})?(?:总数|总量|总件数|比)")
 _PER_UNIT = re.compile(r"每(?!年)|均|平均|人均")  # 每年 in an annual report is that year's count
+# a count restricted by a property (以乡镇政府为被申请人的案件12件, 涉及征地拆迁的8件) is a part of the
+# county's figure; a figure of the province or the nation is not the county's; a span of several
+# years (近三年, “七五”普法以来) is no one year's value
+_SUBSET = re.compile(r"被申请人|被告|涉及")
+_OTHER_LEVEL = re.compile(r"全省|全国|省内|全区域")
+_MULTI_YEAR = re.compile(r"近[两二三四五六七八九十]年|[两二三四五六七八九十]年来|普法以来|五年以来|五年来")
 _COUNT_UNITS_ONLY = ("%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
 
 
@@ -214,19 +221,21 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
     facts: list[Fact] = []
     offset = 0
     for block in blocks:
-        previous_indicator = previous_year = None
+        previous_indicator = previous_year = last_prior = None
         sentence_facts: list[tuple[str, int | None, int]] = []  # (indicator, year, end) of the current sentence's facts
         last_sentence = None
         for q, ctx, evidence, sentence_span in _block_items(block, rows):
             if sentence_span != last_sentence:
                 previous_indicator, previous_year, last_sentence = None, None, sentence_span
-                sentence_facts = []
+                sentence_facts, last_prior = [], None
             role, role_year = role_of(ctx.left)
             fact_year = stated_year(ctx.clause_before, ctx.sentence) or doc_year
             if role == "prior":
                 fact_year = role_year or (doc_year - 1 if doc_year else None)
             previous = (previous_indicator, previous_year)
-            matches, reason = _decide(q, ctx, cat, role, fact_year, previous)
+            if last_prior and re.search(r"[,;:]", block.text[last_prior[1] : q.start]):
+                last_prior = None
+            matches, reason = _decide(q, ctx, cat, role, fact_year, previous, last_prior and last_prior[0])
             if matches:
                 reason = _part_of_a_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
                 if reason:
@@ -254,6 +263,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             quantities.append(record)
             for m in matches:
                 facts.append(_fact(record, q, m, cat))
+            last_prior = (matches[0].indicator, q.end) if matches and role == "prior" else None
             if matches and role == "value":
                 previous_indicator, previous_year = matches[0].indicator, fact_year
                 sentence_facts += [(m.indicator.code, fact_year, q.end) for m in matches]
@@ -267,7 +277,9 @@ def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, s
     - a breakdown after a total: 办理公证2397件,其中国内公证1860件 (the same indicator earlier in
       the sentence for the same year, 其中 between them);
     - a share: 受理治安类案件13件,占案件总数的22% (the next words give its share of a total);
-    - a rule per unit or an average: 每个村配备法律顾问1名, 均配备2名以上.
+    - a rule per unit or an average: 每个村配备法律顾问1名, 均配备2名以上;
+    - a part by property (以乡镇政府为被申请人的案件12件), a figure of the province or nation
+      (全省共办理…), a span of several years (近三年共…).
     """
     code = match.indicator.code
     for earlier, earlier_year, end in sentence_facts:
@@ -275,6 +287,12 @@ def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, s
             return f"breakdown_of_total: {code}"
     if _SHARE_OF_TOTAL.search(text[q.end : q.end + 16]):
         return f"share_of_total: {code}"
+    if _SUBSET.search(ctx.head):
+        return f"subset: {code}"
+    if _OTHER_LEVEL.search(ctx.clause_before) or _OTHER_LEVEL.match(ctx.sentence):
+        return f"other_level: {code}"
+    if _MULTI_YEAR.search(ctx.clause_before) or _MULTI_YEAR.match(ctx.sentence):
+        return f"multi_year: {code}"
     if q.unit not in _COUNT_UNITS_ONLY and match.rule != "shared_figure" and _PER_UNIT.search(ctx.left):
         return f"per_unit: {code}"
     return None
@@ -290,15 +308,21 @@ def _looks_like_year(q: Quantity) -> bool:
     return q.unit is None and q.value is not None and q.text.isdigit() and len(q.text) == 4 and 1949 <= q.value <= 2100
 
 
-def _decide(q: Quantity, ctx: Context, cat: Catalog, role: str, fact_year, previous) -> tuple[list[Match], str | None]:
-    """The indicator(s) a figure is a value of, given its role and the sentence's previous fact."""
+def _decide(q: Quantity, ctx: Context, cat: Catalog, role: str, fact_year, previous, prior_before=None) -> tuple[list[Match], str | None]:
+    """The indicator(s) a figure is a value of, given its role and the sentence's earlier facts.
+
+    ``prior_before``: the indicator of a previous year's figure just before this one in its clause
+    (由上年的4个工作日压减至1个工作日: the 1 is this year's value of the same thing).
+    """
     previous_indicator, previous_year = previous
     if _looks_like_year(q):
         return [], None
     matches, reason = match_indicators(q, ctx, cat)
-    if role == "prior" and previous_indicator is not None:
+    if role == "prior" and previous_indicator is not None and unit_fits(q, previous_indicator):
         # 较上年的412件: last year's value of what the sentence just reported
-        matches = [m for m in matches if m.indicator is previous_indicator] or [_carry(previous_indicator, "prior_year")]
+        matches = [m for m in matches if m.indicator is previous_indicator] or matches or [_carry(previous_indicator, "prior_year")]
+    elif not matches and prior_before is not None and role == "value" and unit_fits(q, prior_before):
+        matches, reason = [_carry(prior_before, "level_after_prior")], None
     elif (
         not matches
         and previous_indicator is not None

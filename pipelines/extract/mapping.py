@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from .catalog import Catalog, Cue, Indicator
 from .quantities import Quantity
 
-_CHANGE = re.compile(r"(?:增加|增长|减少|下降|提高|提升|上升|降低|增幅|降幅|同比|环比|增|减)(?:了|为|达|到)?(?:约|近)?$")
+# A change is the verb right before the figure (增加了88件, 同比增长21.4%, 较上年多12件) or a
+# change noun (增幅为); a level reached (增至512人, 提升到97%, 压减至1个工作日) is this year's value.
+_CHANGE = re.compile(
+    r"(?:(?:增加|增长|减少|下降|提高|提升|上升|降低|增|减)了?|(?:增幅|降幅|增长率|增速|同比|环比)(?:为|达|达到|是)?"
+    r"|(?:较|比)[^,;。]{0,8}(?:多|少)了?)(?:约|近)?$"
+)
 _PRIOR = re.compile(r"(?:较|比|与|同比)?(?:上年|去年|上一年度?|(?P<year>(?:19|20)\d{2})年度?)(?:同期)?(?:的)?$")
 _EXPLICIT_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!度?以来|至今|底前|计划|目标)")
 _THIS_YEAR = re.compile(r"本年|今年|当年|年底|年末")
@@ -37,6 +42,7 @@ class Context:
     section: str  # the section headings, joined
     clause_before: str  # clause text before the figure (for years)
     carried: str = ""  # earlier clauses of the sentence, back to the previous figure (topic carried over)
+    subset: str = ""  # what the sentence says after a later 其中 (a part of what the figure counts)
     before: str = ""  # the figure's clause and the one before it, up to the figure (what activity it follows)
 
     @property
@@ -123,12 +129,15 @@ def _topic_scope(ctx: Context, ind: Indicator) -> str | None:
     The nearest domain word decides: a rival (诉讼 for a reconsideration figure) found at a
     narrower scope than any topic word rules the indicator out, so a figure in a sentence about
     lawsuits is not a reconsideration count because the section heading says 复议. Topic words
-    inside a rival (建议 in 检察建议) do not count.
+    inside a rival (建议 in 检察建议) do not count. A topic only the headings give is not enough
+    when the sentence names it for a part (召开常务会议21次,其中专题研究法治工作3次).
     """
     if not ind.topic:
         return "none"
     for scope, text in (("segment", ctx.segment), ("clause", ctx.clause), ("sentence", ctx.sentence), ("section", ctx.section)):
         if any(word in _without(text, ind.rivals) for word in ind.topic):
+            if scope == "section" and any(word in ctx.subset for word in ind.topic):
+                return None
             return scope
         if any(word in text for word in ind.rivals):
             return None
@@ -188,7 +197,7 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
         # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
         # takes the noun from an earlier clause of the sentence
         decided_by = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section,
-                             ctx.clause_before, before=ctx.before)
+                             ctx.clause_before, subset=ctx.subset, before=ctx.before)
         matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2), m.cue, m.scope, "carried_noun")
                    for ind in catalog.candidates(decided_by.segment) if (m := score(q, decided_by, ind))]
     if q.unit is None and matches:
