@@ -3,7 +3,7 @@
     shufa build   [--raw DIR] [--warehouse PATH] [--full] [--verbose]
     shufa inspect FILE... [--json]
     shufa text    FILE [--blocks]
-    shufa extract FILE... [--json] [--quantities]
+    shufa extract FILE... [--json] [--quantities | --explain]
     shufa query   "SQL" [--format table|csv|json] [--warehouse PATH]
     shufa export  DIR [--format parquet|csv] [--warehouse PATH]
     shufa report  --county NAME_OR_CODE [--out DIR] [--warehouse PATH]
@@ -153,11 +153,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
         meta = outcome.metadata
         extraction = extract_blocks(outcome.parsed.blocks, meta.year)
         base = {"file": arg, "county": meta.county, "county_code": meta.county_code, "year": meta.year}
+        if args.explain:
+            _explain(arg, meta, extraction, args.json)
+            continue
         if args.quantities:
             rows = [
                 {**base, "text": q.text, "value": q.value, "lower": q.lower, "upper": q.upper, "unit": q.unit,
                  "qualifier": q.qualifier, "masked": q.masked, "role": q.role, "fact_year": q.fact_year,
-                 "indicator": q.indicator_code, "reject_reason": q.reject_reason,
+                 "indicator": q.indicator_code, "reject_reason": q.reject_reason, "rule": q.rule, "cue": q.cue,
                  "char_start": q.char_start, "char_end": q.char_end, "context": q.context_before + "⟨" + q.text + "⟩" + q.context_after}
                 for q in extraction.quantities
             ]
@@ -165,7 +168,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             rows = [
                 {**base, "indicator": f.indicator_code, "value": f.value, "lower": f.lower, "upper": f.upper, "unit": f.unit,
                  "qualifier": f.qualifier, "masked": f.masked, "fact_year": f.fact_year,
-                 "char_start": f.char_start, "char_end": f.char_end, "evidence": f.evidence}
+                 "char_start": f.char_start, "char_end": f.char_end, "evidence": f.evidence,
+                 "confidence": f.confidence, "needs_review": f.needs_review, "rule": f.rule, "cue": f.cue,
+                 "topic_scope": f.topic_scope}
                 for f in extraction.facts
             ]
         for row in rows:
@@ -176,6 +181,52 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 label = row["indicator"] or "-"
                 print(f"{arg}\t{label}\t{shown}\t{row['unit']}\t{row['fact_year']}\t{row.get('evidence') or row.get('context')}")
     return status
+
+
+_TOPIC_WHERE = {"segment": "next to the figure", "clause": "in its clause", "sentence": "in its sentence",
+               "section": "in the section headings", "none": "no topic needed"}
+
+
+def _explain(arg: str, meta, extraction, as_json: bool) -> None:
+    """Every figure of a file and why it was, or was not, taken as an indicator value."""
+    facts_by_quantity: dict[int, list] = {}
+    for f in extraction.facts:
+        facts_by_quantity.setdefault(f.quantity_no, []).append(f)
+    if not as_json:
+        print(f"{arg}: county {meta.county or '?'} ({meta.county_code or '-'}), year {meta.year or '?'}, "
+              f"{len(extraction.quantities)} figures, {len(extraction.facts)} facts")
+    for q in extraction.quantities:
+        facts = facts_by_quantity.get(q.quantity_no, [])
+        if q.reject_reason:
+            verdict = f"not taken: {q.reject_reason}"
+        elif not facts:
+            verdict = "not taken: no catalog cue names what it counts"
+        else:
+            verdict = "taken"
+        if as_json:
+            print(json.dumps({
+                "file": arg, "quantity_no": q.quantity_no, "text": q.text, "char_start": q.char_start,
+                "char_end": q.char_end, "role": q.role, "fact_year": q.fact_year, "verdict": verdict,
+                "cue": q.cue, "facts": [{"indicator": f.indicator_code, "value": f.value, "rule": f.rule, "cue": f.cue,
+                                          "topic_scope": f.topic_scope, "confidence": f.confidence,
+                                          "needs_review": f.needs_review} for f in facts],
+                "context": q.context_before + "⟨" + q.text + "⟩" + q.context_after,
+            }, ensure_ascii=False))
+            continue
+        print(f"\n[{q.quantity_no}] {q.text}  @{q.char_start}  …{q.context_before}⟨{q.text}⟩{q.context_after}…")
+        role = {"prior": f"a previous year's value ({q.fact_year})", "change": "a change, not a level"}.get(q.role)
+        if role:
+            print(f"    role: {role}")
+        for f in facts:
+            value = "masked" if f.masked else f.value
+            cue = f"cue “{f.cue}”" if f.cue else "indicator carried from the figure it refers to"
+            topic = _TOPIC_WHERE.get(f.topic_scope, "")
+            review = ", needs review" if f.needs_review else ""
+            print(f"    → {f.indicator_code} = {value} {f.unit} ({f.fact_year}): rule {f.rule}, {cue}"
+                  f"{', topic ' + topic if topic else ''}; confidence {f.confidence}{review}")
+        if not facts:
+            cue = f" (best candidate's cue “{q.cue}”)" if q.cue else ""
+            print(f"    ✗ {verdict}{cue}")
 
 
 def _open_published(args: argparse.Namespace, command: str):
@@ -289,6 +340,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("files", nargs="+")
     e.add_argument("--json", action="store_true", help="one JSON object per fact")
     e.add_argument("--quantities", action="store_true", help="every figure found, mapped or not, instead of facts")
+    e.add_argument("--explain", action="store_true",
+                   help="every figure and why it was taken (rule, cue, where the topic stood, confidence) or not")
     e.set_defaults(func=cmd_extract)
 
     warehouse_help = f"DuckDB file (default: $SHUFA_WAREHOUSE or {settings.DEFAULT_WAREHOUSE})"

@@ -167,7 +167,8 @@ def test_extract_json(corpus):
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert all(set(r) == {"file", "county", "county_code", "year", "indicator", "value", "lower", "upper", "unit",
-                          "qualifier", "masked", "fact_year", "char_start", "char_end", "evidence"} for r in rows)
+                          "qualifier", "masked", "fact_year", "char_start", "char_end", "evidence", "confidence",
+                          "needs_review", "rule", "cue", "topic_scope"} for r in rows)
     events = next(r for r in rows if r["indicator"] == "publicity_events")
     assert (events["value"], events["unit"], events["county_code"], events["year"]) == (36, "场", "430182", 2021)
     text = run("text", str(corpus / "copy_of_gb.txt")).stdout

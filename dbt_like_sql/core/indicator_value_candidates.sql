@@ -25,6 +25,8 @@ SELECT
     qualifier,
     masked,
     confidence,
+    needs_review,
+    rule,
     evidence,
     path,
     report_type,

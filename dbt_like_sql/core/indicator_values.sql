@@ -18,6 +18,7 @@ SELECT
     c.from_own_report,
     c.evidence,
     c.confidence,
+    c.needs_review,
     c.n_candidates,
     k.county_code IS NOT NULL AS has_conflict
 FROM indicator_value_candidates AS c

@@ -14,6 +14,8 @@ SELECT
     f.qualifier,
     f.masked,
     f.confidence,
+    f.needs_review,
+    f.rule,
     f.evidence,
     f.char_start,
     f.char_end,

@@ -23,6 +23,7 @@ from .quantities import Quantity, find_quantities, rules
 from .segments import clause_spans, sentence_spans, span_containing
 
 CONTEXT_CHARS = 20
+REVIEW_BELOW = 0.9  # facts under this confidence are flagged needs_review (see README: what confidence means)
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +62,8 @@ class QuantityRecord:
     sentence: str
     indicator_code: str | None  # the best indicator, when it became a fact
     reject_reason: str | None  # why a figure with an indicator-like context is not a fact
+    rule: str | None  # the rule that made it a fact (cue, carried_noun, prior_year, ...)
+    cue: str | None  # the cue of the best candidate indicator, taken or not
 
 
 @dataclass
@@ -79,6 +82,10 @@ class Fact:
     evidence: str
     confidence: float
     quantity_no: int
+    rule: str  # cue | carried_noun | shared_figure | prior_year | level_after_prior | parallel_year
+    cue: str  # the catalog cue that named the thing counted ("" when carried from an earlier figure)
+    topic_scope: str  # where the indicator's topic word stood: segment | clause | sentence | section | none
+    needs_review: bool  # confidence below REVIEW_BELOW: worth a human look before it is trusted
 
 
 @dataclass
@@ -193,7 +200,7 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
             _for_matching(left), _for_matching(right), _for_matching(text[c_start:c_end]),
             _for_matching(sentence), section, text[c_start : q.start], _for_matching(carried),
             _for_matching(text[subset_at:s_end]) if subset_at >= 0 else "",
-            _for_matching(text[clause_before_previous : q.start]),
+            _for_matching(text[clause_before_previous : q.start]), _for_matching(text[s_start : q.start]),
         )
         items.append((q, context, original[s_start:s_end], (s_start, s_end)))
     return items
@@ -236,6 +243,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             if last_prior and re.search(r"[,;:]", block.text[last_prior[1] : q.start]):
                 last_prior = None
             matches, reason = _decide(q, ctx, cat, role, fact_year, previous, last_prior and last_prior[0])
+            candidate = matches[0] if matches else None
             if matches:
                 reason = _part_of_a_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
                 if reason:
@@ -259,6 +267,8 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
                 sentence=evidence,
                 indicator_code=matches[0].indicator.code if matches else None,
                 reject_reason=reason,
+                rule=matches[0].rule if matches else None,
+                cue=candidate.cue or None if candidate else None,
             )
             quantities.append(record)
             for m in matches:
@@ -359,4 +369,8 @@ def _fact(record: QuantityRecord, q: Quantity, match, cat: Catalog) -> Fact:
         evidence=record.sentence,
         confidence=match.confidence,
         quantity_no=record.quantity_no,
+        rule=match.rule,
+        cue=match.cue,
+        topic_scope=match.scope,
+        needs_review=match.confidence < REVIEW_BELOW,
     )

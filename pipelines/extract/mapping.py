@@ -26,6 +26,7 @@ _PRIOR = re.compile(r"(?:较|比|与|同比)?(?:上年|去年|上一年度?|(?P<
 _EXPLICIT_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!度?以来|至今|底前|计划|目标)")
 _THIS_YEAR = re.compile(r"本年|今年|当年|年底|年末")
 _SHARED_FIGURE = re.compile(r"[均都各](?:为|达|达到|是)?$")
+_SUMMED_OVER_UNITS = re.compile(r"各级|各部门|各单位|各乡镇|各村|各街道|各镇|村级|村\(居\)|各地")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 TOPIC_SCOPE_SCORE = {"segment": 4.0, "clause": 3.0, "sentence": 2.0, "section": 1.0}
 NO_TOPIC_SCORE = 3.0
@@ -44,6 +45,7 @@ class Context:
     carried: str = ""  # earlier clauses of the sentence, back to the previous figure (topic carried over)
     subset: str = ""  # what the sentence says after a later 其中 (a part of what the figure counts)
     before: str = ""  # the figure's clause and the one before it, up to the figure (what activity it follows)
+    lead: str = ""  # the whole sentence up to the figure (its subject)
 
     @property
     def segment(self) -> str:
@@ -123,26 +125,34 @@ def _without(text: str, words: tuple[str, ...]) -> str:
     return text
 
 
-def _topic_scope(ctx: Context, ind: Indicator) -> str | None:
+def _topic_scope(ctx: Context, ind: Indicator, cue: Cue | None = None) -> str | None:
     """The narrowest scope naming the indicator's topic, or None.
 
     The nearest domain word decides: a rival (诉讼 for a reconsideration figure) found at a
-    narrower scope than any topic word rules the indicator out, so a figure in a sentence about
-    lawsuits is not a reconsideration count because the section heading says 复议. Topic words
-    inside a rival (建议 in 检察建议) do not count. A topic only the headings give is not enough
-    when the sentence names it for a part (召开常务会议21次,其中专题研究法治工作3次).
+    narrower scope than any topic word (or at the same) rules the indicator out, so a figure in a
+    sentence about lawsuits is not a reconsideration count because the section heading says 复议,
+    and 建议 in a sentence about 检察建议 is no deputies' suggestion. A cue that names its topic itself (调解率) is
+    the last resort: it stands unless a rival is nearer (复议案件141件,调解75件,调解率60.5%).
+    A topic only the headings give is not enough when the sentence names it for a part
+    (召开常务会议21次,其中专题研究法治工作3次).
     """
     if not ind.topic:
         return "none"
+    own = cue.parts if cue else ()
     for scope, text in (("segment", ctx.segment), ("clause", ctx.clause), ("sentence", ctx.sentence), ("section", ctx.section)):
-        if any(word in _without(text, ind.rivals) for word in ind.topic):
+        rival = any(word in text for word in ind.rivals)
+        if rival and scope != "section":  # a sentence is about one thing; headings list several (行政复议与应诉)
+            return None
+        if any(word in _without(text, own) for word in ind.topic):
             if scope == "section" and any(word in ctx.subset for word in ind.topic):
                 return None
             return scope
-        if any(word in text for word in ind.rivals):
+        if rival:
             return None
         if scope == ind.topic_scope:
             break
+    if sum(len(p) for p in own) >= 3 and any(word in part for part in own for word in ind.topic):
+        return "segment"  # 调解成功率 names its topic; a bare 调解 or 化解 does not
     return None
 
 
@@ -164,10 +174,10 @@ def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True) ->
             best = (cue.length, -distance, cue)
     if best is None:
         return None
-    scope = _topic_scope(ctx, ind)
+    cue_length, neg_distance, cue = best
+    scope = _topic_scope(ctx, ind, cue)
     if scope is None:
         return None
-    cue_length, neg_distance, cue = best
     topic_score = NO_TOPIC_SCORE if scope == "none" else TOPIC_SCOPE_SCORE[scope]
     points = cue_length + topic_score + 0.02 * neg_distance
     confidence = {"none": 0.95, "segment": 0.95, "clause": 0.9, "sentence": 0.85, "section": 0.75}[scope]
@@ -175,7 +185,25 @@ def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True) ->
         confidence -= 0.15
     if -neg_distance > 12:
         confidence -= 0.1
+    if _SUMMED_OVER_UNITS.search(ctx.lead):
+        confidence -= 0.15  # 全县各级各部门…, 各村(居)…: a sum over units or a sub-level figure, worth a look
+    if "其中" in ctx.lead:
+        confidence -= 0.1  # a part of something the sentence counted first
     return Match(ind, points, round(confidence, 2), cue.text, scope)
+
+
+def _ruled_out(ctx: Context, ind: Indicator) -> str | None:
+    """Why an indicator whose cue stands by the figure was not taken (for ``shufa extract --explain``)."""
+    if any(all(part in ctx.segment for part in cue.parts) and not _cue_fits(cue, ctx) for cue in ind.cues):
+        return f"cue_without_topic: {ind.code}"
+    if (word := next((w for w in ind.exclude if w in ctx.head), None)):
+        return f"excluded: {ind.code} ({word})"
+    if (word := next((w for w in ind.exclude_before if w in ctx.before), None)):
+        return f"excluded: {ind.code} (follows {word})"
+    if _topic_scope(ctx, ind) is None:
+        rival = next((w for w in ind.rivals if w in ctx.sentence), None)
+        return f"no_topic: {ind.code}" + (f" (rival {rival})" if rival else "")
+    return None
 
 
 def _objects_named(segment: str, matches: list[Match], candidates) -> list[str]:
@@ -197,7 +225,7 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
         # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
         # takes the noun from an earlier clause of the sentence
         decided_by = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section,
-                             ctx.clause_before, subset=ctx.subset, before=ctx.before)
+                             ctx.clause_before, subset=ctx.subset, before=ctx.before, lead=ctx.lead)
         matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2), m.cue, m.scope, "carried_noun")
                    for ind in catalog.candidates(decided_by.segment) if (m := score(q, decided_by, ind))]
     if q.unit is None and matches:
@@ -208,7 +236,7 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
         if wrong_unit:
             best = max(wrong_unit, key=lambda m: m.score)
             return [], f"unit_mismatch: {q.unit or 'no unit'} is not a unit of {best.indicator.code} ({best.indicator.unit})"
-        return [], None
+        return [], next((why for ind in candidates if unit_fits(q, ind) and (why := _ruled_out(ctx, ind))), None)
     matches.sort(key=lambda m: m.score, reverse=True)
     shared = bool(_SHARED_FIGURE.search(ctx.left.rstrip()))
     same_family = [ind for ind in catalog.indicators if ind.category == matches[0].indicator.category and unit_fits(q, ind)]

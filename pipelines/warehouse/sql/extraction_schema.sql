@@ -30,7 +30,9 @@ CREATE TABLE IF NOT EXISTS quantities (
     context_after   VARCHAR NOT NULL,
     sentence        VARCHAR NOT NULL,
     indicator_code  VARCHAR,            -- set when the figure became a fact
-    reject_reason   VARCHAR,            -- why an indicator-like figure is not a fact (unit_mismatch, percent_over_100, change_not_value)
+    reject_reason   VARCHAR,            -- why an indicator-like figure is not a fact (unit_mismatch, percent_over_100, change_not_value, breakdown_of_total, share_of_total, per_unit, subset, combined, other_level, multi_year)
+    rule            VARCHAR,            -- the rule that made it a fact (see indicator_facts.rule)
+    cue             VARCHAR,            -- the cue of the best candidate indicator, taken or not
     extractor_version VARCHAR NOT NULL,
     PRIMARY KEY (doc_id, quantity_no)
 );
@@ -53,9 +55,22 @@ CREATE TABLE IF NOT EXISTS indicator_facts (
     evidence        VARCHAR NOT NULL,   -- the sentence (or table row) the figure stands in
     confidence      DOUBLE NOT NULL,
     quantity_no     INTEGER NOT NULL,
+    rule            VARCHAR NOT NULL,   -- why it was taken: cue | carried_noun | shared_figure | prior_year | level_after_prior | parallel_year
+    cue             VARCHAR NOT NULL,   -- the catalog cue that named the thing counted ('' when carried)
+    topic_scope     VARCHAR NOT NULL,   -- where the topic word stood: segment | clause | sentence | section | none ('' when carried)
+    needs_review    BOOLEAN NOT NULL,   -- confidence < 0.9: worth a human look
     extractor_version VARCHAR NOT NULL,
     PRIMARY KEY (doc_id, fact_no)
 );
+
+-- Warehouses built before the extractor recorded its reasons gain the columns (every document is
+-- extracted again then, since the extractor version changed with them).
+ALTER TABLE quantities ADD COLUMN IF NOT EXISTS rule VARCHAR;
+ALTER TABLE quantities ADD COLUMN IF NOT EXISTS cue VARCHAR;
+ALTER TABLE indicator_facts ADD COLUMN IF NOT EXISTS rule VARCHAR DEFAULT 'cue';
+ALTER TABLE indicator_facts ADD COLUMN IF NOT EXISTS cue VARCHAR DEFAULT '';
+ALTER TABLE indicator_facts ADD COLUMN IF NOT EXISTS topic_scope VARCHAR DEFAULT '';
+ALTER TABLE indicator_facts ADD COLUMN IF NOT EXISTS needs_review BOOLEAN DEFAULT false;
 
 -- One row per document extracted: under which extractor version, and what it yielded. A document
 -- whose version differs from the running extractor's is extracted again from its stored blocks.
