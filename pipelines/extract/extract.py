@@ -132,6 +132,7 @@ _RIGHT_STARTS_ELSEWHERE = ("和", "及", "与", "并", "同时", "其中", "且"
 _RIGHT_CUT = ("并", "同时", "其中")
 _ADJECTIVE_ENDS = ("性", "型", "类")
 _PERSON_UNITS = ("人", "人次", "名")
+_HEADCOUNT_VERB = re.compile(r"(?:共|累计|共计)?(?:参训|参与培训|参加培训|培训|受训|参与|参加|覆盖|惠及|受益)(?:人员|人数)?(?:达|为|共)?$")
 
 
 def _for_matching(text: str) -> str:
@@ -188,9 +189,9 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
         right = _attached_right(text[q.end : next_start])
         first_in_clause = prev_end == c_start
         carried_from = max([s_start] + [p.end for p in quantities[:i] if s_start <= p.end <= c_start])
-        if first_in_clause and q.unit in _PERSON_UNITS and len(left.strip(" ,")) <= 6:
-            carried_from = s_start  # 执法人员培训4场次,参训18人次: the people of the activity just named
         carried = text[carried_from:c_start] if first_in_clause else ""
+        if q.unit in _PERSON_UNITS and _HEADCOUNT_VERB.match(left.strip(" ,、")):
+            carried = text[s_start : q.start - len(left)]  # 执法人员培训4场次,参训18人次: the people of the activity just named
         # what follows 其中 is about a part: its words do not describe a figure before it
         # (召开常务会议21次,其中专题研究法治工作3次: the 21 are not rule-of-law meetings)
         subset_at = text.find("其中", q.end, s_end)
@@ -211,7 +212,7 @@ _PER_UNIT = re.compile(r"每(?!年)|均|平均|人均")  # 每年 in an annual r
 # a count restricted by a property (以乡镇政府为被申请人的案件12件, 涉及征地拆迁的8件) is a part of the
 # county's figure; a figure of the province or the nation is not the county's; a span of several
 # years (近三年, “七五”普法以来) is no one year's value
-_SUBSET = re.compile(r"被申请人|被告|涉及")
+_SUBSET = re.compile(r"以(?![县区市旗](?:人民)?政府为)[^,。;]{1,12}为被(?:申请人|告)|涉及")  # 县政府作为被告: the reporter's own cases
 _OTHER_LEVEL = re.compile(r"全省|全国|省内|全区域")
 _MULTI_YEAR = re.compile(r"近[两二三四五六七八九十]年|[两二三四五六七八九十]年来|普法以来|五年以来|五年来")
 _COUNT_UNITS_ONLY = ("%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
@@ -297,7 +298,7 @@ def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, s
             return f"breakdown_of_total: {code}"
     if _SHARE_OF_TOTAL.search(text[q.end : q.end + 16]):
         return f"share_of_total: {code}"
-    if _SUBSET.search(ctx.head):
+    if _SUBSET.search(ctx.left):
         return f"subset: {code}"
     if _OTHER_LEVEL.search(ctx.clause_before) or _OTHER_LEVEL.match(ctx.sentence):
         return f"other_level: {code}"

@@ -1,0 +1,161 @@
+"""What real report prose does, class by class, in sentences written for these tests.
+
+Each case is a phenomenon seen in published county reports (issue 11's error classes), shown in
+a sentence of our own: the figure the extractor must take, and the ones it must leave alone.
+"""
+
+import pytest
+
+from pipelines.extract.extract import extract_blocks
+from pipelines.ingest.model import Block, Location
+from pipelines.ingest.normalize import normalize_text
+
+
+def extracted(text, year=2024, section=()):
+    block = Block(0, "paragraph", normalize_text(text), Location(paragraph=1), tuple(section))
+    return extract_blocks([block], year)
+
+
+def facts(text, year=2024, section=()):
+    return sorted((f.indicator_code, f.value) for f in extracted(text, year, section).facts)
+
+
+def case(text, *expected, section=()):
+    return pytest.param(text, sorted((c, float(v)) for c, v in expected), section, id=text[:24])
+
+
+BREAKDOWNS = [
+    # a total, then its parts after 其中: only the total
+    case("全年共办理公证事项1520件,其中国内公证1190件、涉外公证330件。", ("notarizations", 1520)),
+    case("便民服务中心全年办件8650件,其中网上办件2100件,窗口办件6550件。", ("service_cases_handled", 8650)),
+    # a part of another kind after 其中 is a fact of its own
+    case("调解矛盾纠纷640件,其中调解成功621件。", ("disputes_mediated", 640), ("mediation_success_count", 621)),
+    # parts that state their share of a total
+    case("受理征地拆迁类复议案件9件,占案件总数的31%。"),
+    # a count restricted by a property, or by the respondent
+    case("以乡镇政府为被申请人的复议案件7件。"),
+    # ... but the reporting government's own cases are its figure
+    case("县政府作为被告的行政应诉案件23件。", ("litigation_cases", 23)),
+    # a total over several catalog things is neither's value
+    case("完成规范性文件、重大行政决策等合法性审查162件。"),
+    case("全年审核重大合同和规范性文件共48件。"),
+    # ... while each named apart is its own
+    case("审查规范性文件21件和重大行政决策6件。", ("normative_docs_reviewed", 21), ("major_decisions_reviewed", 6)),
+]
+
+VERB_OBJECT = [
+    # the figure before the thing it counts
+    case("先后召开2次县政府常务会议专题研究法治政府建设。", ("law_meetings", 2)),
+    case("共举办了9期“法治大讲堂”。", ("law_lectures", 9)),
+    # the counted thing several words before the figure
+    case("通过常务会议、中心组学习等形式学习法律法规8次。", ("law_study_sessions", 8)),
+    case("县委理论学习中心组集中学习习近平法治思想6次。", ("law_study_sessions", 6)),
+    # what follows 并 is the next phrase, not the noun of the figure
+    case("评查行政执法案卷215件并反馈问题31条。", ("case_files_reviewed", 215)),
+    # coordinated adjectives stay with their noun
+    case("建成12个行业性、专业性人民调解委员会。", ("mediation_organizations", 12)),
+    # a second measure of the same thing shares its noun
+    case("清理规范性文件3次、90余件。", ("normative_docs_cleaned", 90)),
+    # quotes do not split a cue
+    case("“一网通办”率达98.6%。", ("online_service_rate", 98.6)),
+    case("区级政务服务事项100%“全程网办”。", ("online_service_rate", 100)),
+]
+
+EVENTS_AND_PEOPLE = [
+    # events and the people at them are different things
+    case("开展执法人员培训5场次,参训210人次。", ("enforcement_training", 210)),
+    case("组织执法人员业务培训3场次、培训160人。", ("enforcement_training", 160)),
+    # a class for cadres and its headcount: the class counts, cadres are no enforcement staff
+    case("举办法治专题培训班3场次,累计培训领导干部和执法人员1500余人次。", ("law_lectures", 3)),
+]
+
+ANOTHER_UNIT_OR_PERIOD = [
+    case("全省共办理法律援助案件5.2万件。"),
+    case("近三年共调解矛盾纠纷3100件。"),
+    # a staffing rule is not a count
+    case("每个村配备法律顾问1名。"),
+    case("各执法单位均配备2名以上法制审核人员。"),
+    # 每年 in an annual report is that year's count
+    case("每年开展中心组专题学法10余次。", ("law_study_sessions", 10)),
+    # the reporting office attending as an adviser is not a meeting it held
+    case("法律顾问列席县政府常务会议14次。"),
+]
+
+SHARED_CUE_DIFFERENT_THING = [
+    # a cadre-training audience is not the public reached by publicity
+    case("组织全县干部职工学习《民法典》等法律法规9次,覆盖900余人次。", ("law_study_sessions", 9)),
+    case("接访日共接待群众86人次。"),
+    # four each: one figure for the things listed
+    case("召开依法治县委员会、依法治县办会议各2次。", ("law_meetings", 2)),
+    # a quality pass rate of case files is no exam pass rate
+    case("经评查,法律援助案件质量合格率为99.1%。"),
+    # reconsideration mediation is no people's mediation
+    case("办理行政复议案件96件,调解40件,调解率41.7%。"),
+    # 议案 inside 复议案件 is no deputies' motion
+    case("全年办理行政复议案件33件。"),
+    # suggestions of deputies, named without 代表
+    case("办理人大建议128件、政协提案96件。", ("npc_suggestions_handled", 128), ("cppcc_proposals_handled", 96)),
+    # a court hearing in a sentence after a reconsideration heading is litigation
+    case("其中开庭审结41件。", section=("四、行政复议和行政应诉",)),
+]
+
+LEVEL_REACHED = [
+    case("全县持证执法人员增至634人。", ("enforcement_officers", 634)),
+    case("政务服务事项网上可办率提升到97.5%。", ("online_service_rate", 97.5)),
+    # this year's value, and last year's from 由上年的
+    case("企业开办时间由上年的3个工作日压减至1个工作日。", ("business_setup_days", 3), ("business_setup_days", 1)),
+    # only a verb of change makes a change
+    case("办理法律援助案件增加了64件,同比增长12.3%。"),
+]
+
+OBJECT_BEFORE_FIGURE = [
+    case("对以县政府名义印发的14件规范性文件开展合法性审核。", ("normative_docs_reviewed", 14)),
+    case("对县政府拟签订的57份协议进行审查。", ("contracts_reviewed", 57)),
+    case("县政府现有6名法律顾问。", ("legal_advisors", 6)),
+    # the noun after 的 is what is counted: 意见 before it does not rule it out
+    case("由司法局出具审核意见的规范性文件共31件。", ("normative_docs_reviewed", 31)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "section"),
+                         BREAKDOWNS + VERB_OBJECT + EVENTS_AND_PEOPLE + ANOTHER_UNIT_OR_PERIOD
+                         + SHARED_CUE_DIFFERENT_THING + LEVEL_REACHED + OBJECT_BEFORE_FIGURE)
+def test_real_prose(text, expected, section):
+    assert facts(text, section=section) == expected
+
+
+def test_prior_year_value_carries_its_year():
+    got = [(f.indicator_code, f.value, f.fact_year) for f in extracted("企业开办时间由上年的3个工作日压减至1个工作日。").facts]
+    assert got == [("business_setup_days", 3.0, 2023), ("business_setup_days", 1.0, 2024)]
+
+
+def test_a_heading_topic_yields_to_the_part_the_sentence_names():
+    got = facts("主持召开县政府常务会议19次,其中专题研究法治政府建设工作4次。", section=("一、履行法治建设第一责任人职责",))
+    assert got == [("law_meetings", 4.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("全年共办理公证事项1520件,其中国内公证1190件。", "breakdown_of_total: notarizations"),
+        ("受理治安类复议案件9件,占案件总数的31%。", "share_of_total: reconsideration_received"),
+        ("每个村配备法律顾问1名。", "per_unit: legal_advisors"),
+        ("完成规范性文件、重大行政决策等合法性审查162件。", "combined: normative_docs_reviewed, major_decisions_reviewed"),
+        ("全省共办理法律援助案件5200件。", "other_level: legal_aid_cases"),
+        ("注销执法人员证件27名。", "excluded: enforcement_officers (注销)"),
+    ],
+)
+def test_figures_not_taken_say_why(text, reason):
+    reasons = [q.reject_reason for q in extracted(text).quantities if q.reject_reason]
+    assert reason in reasons
+
+
+def test_every_fact_says_why_it_was_taken():
+    (fact,) = extracted("县政府常务会议会前学法12次。").facts
+    assert (fact.rule, fact.cue, fact.topic_scope) == ("cue", "会前学法", "none")
+    assert fact.confidence >= 0.9 and not fact.needs_review
+
+
+def test_sums_over_units_need_review():
+    (fact,) = extracted("全县各级各部门开展会前学法360次。").facts
+    assert fact.indicator_code == "law_study_sessions" and fact.needs_review
