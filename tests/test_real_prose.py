@@ -56,6 +56,14 @@ VERB_OBJECT = [
     case("建成12个行业性、专业性人民调解委员会。", ("mediation_organizations", 12)),
     # a second measure of the same thing shares its noun
     case("清理规范性文件3次、90余件。", ("normative_docs_cleaned", 90)),
+    # figures given one by one for the things listed
+    case("分别召开县委常委会会议、县政府常务会议专题研究法治工作2次和4次。", ("law_meetings", 2), ("law_meetings", 4)),
+    # a predicate after the figure is not its noun
+    case("全区政务服务事项1,480项全部实现网上可办。", ("gov_service_items", 1480)),
+    case("一审行政应诉案件52件中败诉3件。", ("litigation_cases", 52), ("litigation_lost", 3)),
+    # the noun of a list's first item names the rest
+    case("建成公共法律服务中心1个、工作站15个、工作室210个。",
+         ("legal_service_platforms", 1), ("legal_service_platforms", 15), ("legal_service_platforms", 210)),
     # quotes do not split a cue
     case("“一网通办”率达98.6%。", ("online_service_rate", 98.6)),
     case("区级政务服务事项100%“全程网办”。", ("online_service_rate", 100)),
@@ -106,6 +114,8 @@ LEVEL_REACHED = [
     case("企业开办时间由上年的3个工作日压减至1个工作日。", ("business_setup_days", 3), ("business_setup_days", 1)),
     # only a verb of change makes a change
     case("办理法律援助案件增加了64件,同比增长12.3%。"),
+    # after a change, the level takes the noun from before it
+    case("法律援助案件同比增长9%,达到731件。", ("legal_aid_cases", 731)),
 ]
 
 OBJECT_BEFORE_FIGURE = [

@@ -129,6 +129,9 @@ def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quanti
 _QUOTES = str.maketrans("", "", "“”\"「」『』‘’")
 _ASIDE = re.compile(r"\((?:包括|含|包含)[^()]*\)")  # 结案(包括不予受理)86件: an aside, not the thing counted
 _RIGHT_STARTS_ELSEWHERE = ("和", "及", "与", "并", "同时", "其中", "且", "以及", "、")
+# a noun phrase does not start with an adverb or a predicate: 1235项全部实现网上可办, 39件中败诉2件
+_RIGHT_PREDICATE = re.compile(r"全部|均|已|都|实现|分别|达到|同比|较|比|占|中(?![心学小国级型医药])")
+_SAME_NOUN_JOINERS = ("、", "和", "及", "与", "")
 _RIGHT_CUT = ("并", "同时", "其中")
 _ADJECTIVE_ENDS = ("性", "型", "类")
 _PERSON_UNITS = ("人", "人次", "名")
@@ -160,6 +163,10 @@ def _attached_right(after: str) -> str:
     return kept
 
 
+def _is_change(text: str, q: Quantity, floor: int) -> bool:
+    return role_of(text[max(floor, q.start - 12) : q.start])[0] == "change"
+
+
 def _previous_end(quantities: list[Quantity], figure: Quantity, floor: int) -> int:
     return max([floor] + [p.end for p in quantities if p.end <= figure.start])
 
@@ -182,13 +189,15 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
         prev_end = max([c_start] + [p.end for p in quantities[:i] if p.end <= q.start and p.end > c_start])
         next_start = min([c_end] + [n.start for n in quantities[i + 1 :] if n.start >= q.end and n.start < c_end])
         left = text[prev_end : q.start]
-        if prev_end > c_start and not left.strip("、 "):
-            # 清理规范性文件2次、100余件: a second measure of the same thing shares its noun
+        if prev_end > c_start and left.strip() in _SAME_NOUN_JOINERS:
+            # 清理规范性文件2次、100余件, 专题研究法治工作3次和5次: the next figure shares the noun
             previous_figure = next(p for p in reversed(quantities[:i]) if p.end == prev_end)
             left = text[max(c_start, _previous_end(quantities, previous_figure, c_start)) : previous_figure.start]
         right = _attached_right(text[q.end : next_start])
         first_in_clause = prev_end == c_start
-        carried_from = max([s_start] + [p.end for p in quantities[:i] if s_start <= p.end <= c_start])
+        # back to the previous figure that is a level, not a change (案件同比增长15%,达到856件)
+        carried_from = max([s_start] + [p.end for p in quantities[:i]
+                                         if s_start <= p.end <= c_start and not _is_change(text, p, s_start)])
         carried = text[carried_from:c_start] if first_in_clause else ""
         if q.unit in _PERSON_UNITS and _HEADCOUNT_VERB.match(left.strip(" ,、")):
             carried = text[s_start : q.start - len(left)]  # 执法人员培训4场次,参训18人次: the people of the activity just named
@@ -202,6 +211,7 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
             _for_matching(sentence), section, text[c_start : q.start], _for_matching(carried),
             _for_matching(text[subset_at:s_end]) if subset_at >= 0 else "",
             _for_matching(text[clause_before_previous : q.start]), _for_matching(text[s_start : q.start]),
+            "" if _RIGHT_PREDICATE.match(right) else _for_matching(right),
         )
         items.append((q, context, original[s_start:s_end], (s_start, s_end)))
     return items

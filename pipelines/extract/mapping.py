@@ -46,6 +46,7 @@ class Context:
     subset: str = ""  # what the sentence says after a later 其中 (a part of what the figure counts)
     before: str = ""  # the figure's clause and the one before it, up to the figure (what activity it follows)
     lead: str = ""  # the whole sentence up to the figure (its subject)
+    noun_after: str = ""  # ``right`` when it is a noun the figure counts, "" when it is a predicate (全部实现网上可办)
 
     @property
     def segment(self) -> str:
@@ -53,9 +54,10 @@ class Context:
 
     @property
     def head(self) -> str:
-        """The segment without the modifiers before a 的: in 出具审核意见的规范性文件共23件 the
-        figure counts 规范性文件, so 意见 is no reason to rule that out."""
-        return self.left.rsplit("的", 1)[-1] + self.right
+        """The words naming what the figure counts, where excludes apply: the segment without the
+        modifiers before a 的 (出具审核意见的规范性文件共23件 counts 规范性文件, so 意见 does not rule
+        it out) and without a predicate after it (1235项政务服务事项全部实现网上可办)."""
+        return self.left.rsplit("的", 1)[-1] + self.noun_after
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,8 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
         # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
         # takes the noun from an earlier clause of the sentence
         decided_by = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section,
-                             ctx.clause_before, subset=ctx.subset, before=ctx.before, lead=ctx.lead)
+                             ctx.clause_before, subset=ctx.subset, before=ctx.before, lead=ctx.lead,
+                             noun_after=ctx.noun_after)
         matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2), m.cue, m.scope, "carried_noun")
                    for ind in catalog.candidates(decided_by.segment) if (m := score(q, decided_by, ind))]
     if q.unit is None and matches:
