@@ -1,9 +1,12 @@
-"""Score extraction against truth: the sample corpus's generator truth and the hand-annotated set.
+"""Score extraction against truth: real report pages, the sample corpus, the hand-annotated sets.
 
     python bench/accuracy.py            (or: make bench-accuracy)
 
 Prints precision, recall and F1 overall and per indicator for each set, and writes them to
-bench/results/accuracy.json. A predicted fact is correct when a truth fact of the same
+bench/results/accuracy.json. The real development set (excerpts of published report pages coded
+by a careful reader) lives outside the repository in ../shared/realdev/ (SHUFA_REALDEV overrides);
+it is scored with its own scorer, through the `shufa` command as a user runs it, and skipped with a
+note when it is not there. A predicted fact is correct when a truth fact of the same
 document/passage has the same indicator, the same fact_year and the same value (or, for a
 masked figure, the same digit-count bounds); each truth fact is matched at most once.
 """
@@ -13,7 +16,10 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
+import subprocess
 import sys
+import tempfile
 import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -117,6 +123,63 @@ def hand_set(path: Path) -> dict:
     return score(predicted, truth)
 
 
+def real_development_set(folder: Path) -> dict | None:
+    """Figures of the real development set's own scorer (score.py --json), or None when it is absent."""
+    scorer = folder / "score.py"
+    if not scorer.exists():
+        return None
+    shufa = Path(sys.executable).with_name("shufa")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "realdev.json"
+        run = subprocess.run([sys.executable, str(scorer), str(shufa), "--json", str(out)], capture_output=True, text=True)
+        if run.returncode != 0 or not out.exists():
+            raise RuntimeError(f"{scorer} failed: {run.stdout[-500:]} {run.stderr[-500:]}")
+        figures = json.loads(out.read_text(encoding="utf-8"))
+    figures["summary"] = run.stdout.strip().splitlines()[-1]
+    return figures
+
+
+def high_confidence_precision(folder: Path, threshold: float = 0.9) -> dict:
+    """Precision of the facts at confidence >= threshold on the real development set.
+
+    What ``confidence`` promises (README): facts at 0.9 or more are right at least 98% of the time;
+    the rest carry needs_review. Matched per text as a multiset on (indicator, value), rows the
+    coders marked unsure neither rewarded nor counted against, as the set's own scorer does.
+    """
+    def rows(pattern):
+        found = []
+        for path in sorted(folder.glob(pattern)):
+            with path.open(encoding="utf-8") as handle:
+                found += list(csv.DictReader(handle, delimiter="\t"))
+        return found
+
+    def value(v):
+        text = str(v).strip()
+        return "MASK" if text and set(text) <= set("*＊×Xx") else round(float(text), 4)
+
+    ids = [r["id"] for r in rows("index_*.tsv")]
+    gold, optional = defaultdict(Counter), defaultdict(Counter)
+    for r in rows("annotations_*.tsv"):
+        (optional if r.get("note", "").startswith("unsure") else gold)[r["id"]][(r["code"], value(r["value"]))] += 1
+    files = {str((folder / "texts" / f"{i}.txt").resolve()): i for i in ids}
+    shufa = Path(sys.executable).with_name("shufa")
+    out = subprocess.run([str(shufa), "extract", *files, "--json"], capture_output=True, text=True).stdout
+    confident = defaultdict(Counter)
+    for line in out.splitlines():
+        fact = json.loads(line)
+        if fact["confidence"] >= threshold:
+            key = (fact["indicator"], "MASK" if fact["masked"] else value(fact["value"]))
+            confident[files[str(Path(fact["file"]).resolve())]][key] += 1
+    tp = fp = 0
+    for i, predicted in confident.items():
+        hit = gold[i] & predicted
+        tp += sum(hit.values())
+        fp += sum(((predicted - hit) - optional[i]).values())
+    n_facts = sum(sum(c.values()) for c in confident.values())
+    return {"threshold": threshold, "facts": n_facts, "tp": tp, "fp": fp,
+            "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0}
+
+
 def _print(name: str, result: dict) -> None:
     o = result["overall"]
     print(f"\n== {name}: precision {o['precision']:.3f}  recall {o['recall']:.3f}  F1 {o['f1']:.3f}  "
@@ -128,6 +191,20 @@ def _print(name: str, result: dict) -> None:
 
 def main() -> int:
     results = {}
+    realdev = Path(os.environ.get("SHUFA_REALDEV", ROOT.parent / "shared" / "realdev"))
+    real = real_development_set(realdev)
+    if real is None:
+        print(f"== real development set: not found at {realdev} (set SHUFA_REALDEV); skipped")
+    else:
+        results["real_development_set"] = real
+        county, year = real["county"], real["year"]
+        print(f"== real development set ({real['texts']} excerpts of published pages; used in development): "
+              f"precision {real['precision']:.3f}  recall {real['recall']:.3f}  F1 {real['f1']:.3f}  "
+              f"(gold {real['gold']}, predicted {real['predicted']}); county {county[0]}/{county[1]}, year {year[0]}/{year[1]}")
+        real["high_confidence"] = high_confidence_precision(realdev)
+        high = real["high_confidence"]
+        print(f"   facts at confidence >= {high['threshold']}: {high['facts']}, precision {high['precision']:.3f} "
+              f"(tp {high['tp']}, fp {high['fp']}); the rest are flagged needs_review")
     raw, truth_csv = ROOT / "data" / "raw", ROOT / "data" / "sample_truth.csv"
     if truth_csv.exists():
         results["sample_corpus"] = sample_corpus(raw, truth_csv)
