@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
 from importlib.resources import files
@@ -94,6 +94,9 @@ class AdminIndex:
     province_names: frozenset[str]
     province_short_names: frozenset[str]
     max_name_len: int
+    # 金平县 → 金平苗族瑶族傣族自治县: the everyday name of an autonomous county or banner
+    # (its short name + 县/旗), kept only where it points to one unit name.
+    short_forms: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +131,21 @@ def admin_index() -> AdminIndex:
         province_names=frozenset(provinces),
         province_short_names=frozenset(_province_short(p) for p in provinces),
         max_name_len=max(len(n) for n in by_name),
+        short_forms=_short_forms(units),
     )
+
+
+def _short_forms(units: tuple[AdminUnit, ...]) -> dict[str, str]:
+    """Short form → full name for autonomous counties and banners, where the short form is unique.
+
+    Writers call 金平苗族瑶族傣族自治县 "金平县". Many such short forms were the unit's own name
+    before it became autonomous (金平县 until 1984); the caller decides by year which one is meant.
+    """
+    targets: dict[str, set[str]] = defaultdict(set)
+    for unit in units:
+        if unit.name.endswith(("自治县", "自治旗")) and unit.short_name and unit.short_name != unit.name:
+            targets[unit.short_name + unit.name[-1]].add(unit.name)
+    return {short: next(iter(names)) for short, names in targets.items() if len(names) == 1}
 
 
 def _province_short(name: str) -> str:

@@ -1,9 +1,16 @@
 """Who, when and what a report is: county (with admin code), year covered, type, issuer.
 
 Sources are consulted in order of trust, field by field: what a person supplied (sidecar or
-manifest), then the title and opening lines of the text, then the folder path and file
-name. A masked county (``**县``) or an ambiguous one (通州区 is in Beijing and in Nantong,
-and nothing says which) is flagged and left without a code: never guessed.
+manifest), then the text, then the folder path and file name. A masked county (``**县``) or
+an ambiguous one (通州区 is in Beijing and in Nantong, and nothing says which) is flagged and
+left without a code: never guessed.
+
+In the text, the county is the one the report's title names; a report without one often says
+only 区政府 or 我县 and names itself once, in a heading, a document title or the site's name, so
+the county the whole text names most is taken. An addressee line at the top (中共XX州委、XX州
+人民政府:) names the superior the report is sent to and does not count. Traditional script is
+read as simplified (東城區 → 东城区). The year is the title's; else the one the body names most;
+else an anniversary it marks; else the page's publication date (see ``published_year``).
 """
 
 from __future__ import annotations
@@ -18,11 +25,15 @@ from pathlib import PurePath
 
 from .admin_divisions import AdminUnit, admin_index, units_for_code
 
-_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|以来)")  # 2024以来 is written for 2024年以来
 _YEAR_IN_PATH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CHINESE_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
 _CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 HEAD_CHARS = 300  # how much opening text stands in for a missing title
+TITLE_LINE_CHARS = 60  # a line longer than this is prose, not a title
+HEAD_LINES = 12  # how many opening lines may hold the report's title under a site's page header
+_SENTENCE_END = re.compile(r"[。;;!?!?]")
+_NUMERAL = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 
 
 @dataclass(frozen=True)
@@ -30,18 +41,96 @@ class Patterns:
     report_types: tuple[dict, ...]
     roles: tuple[str, ...]
     masked: re.Pattern[str]
+    short_name_boundaries: str
     short_name_predecessors: tuple[str, ...]
+    short_name_successors: tuple[str, ...]
+    generic_names: frozenset[str]
+    addressee_lines: int
+    addressee_words: tuple[str, ...]
+    clock: re.Pattern[str]
+    published: re.Pattern[str]
+    annual_report_months: frozenset[int]
+    annual_report_words: tuple[str, ...]
+    laws: dict[str, dict[str, int]]
+    anniversary: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def patterns() -> Patterns:
     data = tomllib.loads(files(__package__).joinpath("report_patterns.toml").read_text("utf-8"))
+    county, year = data["county"], data["year"]
+    labels = "|".join(sorted(map(re.escape, year["published_labels"]), key=len, reverse=True))
+    laws = "|".join(sorted(map(re.escape, year["laws"]), key=len, reverse=True))
     return Patterns(
         report_types=tuple(data["report_type"]),
         roles=tuple(data["issuer"]["roles"]),
-        masked=re.compile(data["county"]["masked_pattern"]),
-        short_name_predecessors=tuple(data["county"]["short_name_predecessors"]),
+        masked=re.compile(county["masked_pattern"]),
+        short_name_boundaries=county["short_name_boundaries"],
+        short_name_predecessors=tuple(county["short_name_predecessors"]),
+        short_name_successors=tuple(county["short_name_successors"]),
+        generic_names=frozenset(county["generic_names"]),
+        addressee_lines=county["addressee_lines"],
+        addressee_words=tuple(county["addressee_words"]),
+        clock=re.compile(year["clock_pattern"]),
+        published=re.compile(rf"(?:{labels})[\s::|]*((?:19|20)\d{{2}})\s*[-/.年]\s*(\d{{1,2}})(?!\d)"),
+        annual_report_months=frozenset(year["annual_report_months"]),
+        annual_report_words=tuple(year["annual_report_words"]),
+        laws=year["laws"],
+        anniversary=re.compile(
+            rf"(?:{laws})》?\s*(?:的)?\s*((?:颁布|公布|通过|施行|实施)+)\s*([0-9]+|[一二两三四五六七八九十]+)\s*周年"
+        ),
     )
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # a C extension: loaded only when a text is read
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, so that 東城區 and 谷城縣 match their names.
+
+    Metadata keeps no offsets into the text, so the length may change here (unlike the
+    extractor's conversion, which must keep spans valid).
+    """
+    return _t2s().convert(text) if text else text
+
+
+@lru_cache(maxsize=1)
+def _county_words() -> dict[str, str]:
+    """Every way a county name is written → the name it stands for.
+
+    Names as listed, short forms of autonomous counties (金平县), and the simplified spelling
+    of the two names OpenCC changes (乾县 reads 干县 once a text is simplified).
+    """
+    index = admin_index()
+    words = {name: name for name in index.by_name}
+    for short, full in index.short_forms.items():
+        words.setdefault(short, full)
+    for word, name in list(words.items()):
+        words.setdefault(simplified(word), name)
+    return words
+
+
+@lru_cache(maxsize=1)
+def _name_lengths() -> dict[str, tuple[int, ...]]:
+    """First character → the lengths of the division names starting with it, longest first.
+
+    Scanning a whole report tries only these lengths at each position instead of every length.
+    """
+    index = admin_index()
+    lengths: dict[str, set[int]] = {}
+    for name in (*_county_words(), *index.city_names, *index.province_names, *index.province_short_names):
+        if len(name) >= 2:
+            lengths.setdefault(name[0], set()).add(len(name))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
+@lru_cache(maxsize=1)
+def _latest_year() -> int:
+    return max(u.last_year for u in admin_index().units)
 
 
 @dataclass
@@ -60,33 +149,73 @@ class Mentions:
         self.masked = self.masked or other.masked
 
 
+def _belongs_to(name: str, parent: str) -> bool:
+    """Whether some unit called ``name`` lies in the city or province called ``parent``."""
+    return any(
+        u.city == parent or u.province == parent or u.province.startswith(parent)
+        for u in admin_index().by_name.get(name, ())
+    )
+
+
+def _name_stands(text: str, i: int, word: str, name: str, parent: str | None) -> bool:
+    """Whether ``word``, a short or word-like name read at ``i``, is the county ``name`` here.
+
+    ``parent`` is the city or province name that ends right at ``i``, if any (信阳市息县).
+    """
+    if parent is not None and _belongs_to(name, parent):
+        return True
+    rules = patterns()
+    if word in rules.generic_names and len(word) == 2:
+        return False
+    if i == 0:  # a title that opens with it: 泸县述法报告
+        return True
+    before = text[i - 1]
+    starts = (
+        before.isdigit()
+        or before == "年"
+        or before in rules.short_name_boundaries
+        or text[:i].endswith(rules.short_name_predecessors)
+    )
+    after = text[i + len(word) :]
+    return starts and (after[:1].isdigit() or after.startswith(rules.short_name_successors))
+
+
 def find_mentions(text: str) -> Mentions:
-    """Scan ``text`` for county, city and province names, longest match first at each position."""
+    """Scan ``text`` for county, city and province names, longest match first at each position.
+
+    Counties are listed under the name they stand for. A short form that was never a unit's own
+    name is listed under the full name at once; one that was (金平县 until 1984) is listed as
+    written and ``resolve_county`` decides by year.
+    """
     index = admin_index()
+    words = _county_words()
+    starts = _name_lengths()
     found = Mentions(masked=bool(patterns().masked.search(text)))
     i, n = 0, len(text)
-    previous_end = -1
+    parent: tuple[int, str] | None = None  # (end, name) of the city or province just read
     while i < n:
-        for length in range(min(index.max_name_len, n - i), 1, -1):
+        for length in starts.get(text[i], ()):
+            if i + length > n:
+                continue
             word = text[i : i + length]
-            is_county = word in index.by_name
+            county = words.get(word)
             is_city = word in index.city_names
             is_province = word in index.province_names or word in index.province_short_names
-            if not (is_county or is_city or is_province):
+            if not (county or is_city or is_province):
                 continue
-            if is_county and length == 2 and not (is_city or is_province):
-                # 泸县, 云县: accept only where a name can start (see report_patterns.toml).
-                before = text[:i]
-                if not (i == 0 or previous_end == i or before.endswith(patterns().short_name_predecessors)):
+            if county and (length == 2 or word in patterns().generic_names) and not (is_city or is_province):
+                # 泸县, 息县, 新城区: such a name needs a context that makes it a name
+                just_before = parent[1] if parent and parent[0] == i else None
+                if not _name_stands(text, i, word, county, just_before):
                     continue
-            if is_county:
-                found.counties.append(word)
+            if county:
+                found.counties.append(county)
             if is_city:
                 found.cities.append(word)
             if is_province:
                 found.provinces.append(word)
             i += length
-            previous_end = i
+            parent = (i, word) if (is_city or is_province) else None
             break
         else:
             i += 1
@@ -110,7 +239,11 @@ def _matches_hints(unit: AdminUnit, hints: Mentions) -> bool:
 
 def resolve_county(name: str, year: int | None, hints: Mentions) -> CountyResolution:
     """The admin unit ``name`` means in ``year``, using named cities/provinces to break ties."""
-    candidates = admin_index().by_name.get(name, ())
+    index = admin_index()
+    candidates = index.by_name.get(name, ())
+    full = index.short_forms.get(name)
+    if full and not any(u.valid_in(year or _latest_year()) for u in candidates):
+        name, candidates = full, index.by_name[full]  # 金平县 in 2025 is 金平苗族瑶族傣族自治县
     if not candidates:
         return CountyResolution("not_found", name=name)
     if year is not None and any(u.valid_in(year) for u in candidates):
@@ -125,16 +258,44 @@ def resolve_county(name: str, year: int | None, hints: Mentions) -> CountyResolu
     return CountyResolution("resolved", name=name, unit=best, candidates=candidates)
 
 
+def _is_county_in(name: str, year: int | None) -> bool:
+    """False for a city's name that was a county-level unit only long ago (新乡市 until 1982).
+
+    In 新乡市人民政府 the prefecture-level city is meant, not the county-level unit of 1980.
+    """
+    index = admin_index()
+    if name not in index.city_names:
+        return True
+    return any(u.valid_in(year or _latest_year()) for u in index.by_name.get(name, ()))
+
+
 def resolve_mentions(mentions: Mentions, year: int | None) -> CountyResolution | None:
-    """Resolve the first county named (a report names itself first); None when none is named or masked."""
-    if mentions.counties:
-        return resolve_county(mentions.counties[0], year, mentions)
+    """Resolve the first county named (a title names its own county first); None when none is named or masked."""
+    counties = [c for c in mentions.counties if _is_county_in(c, year)]
+    if counties:
+        return resolve_county(counties[0], year, mentions)
     if mentions.masked:
         return CountyResolution("masked")
     return None
 
 
+def subject_county(mentions: Mentions, year: int | None) -> str | None:
+    """The county a whole text is about: the one it names most, the first named on a tie."""
+    counties = [c for c in mentions.counties if _is_county_in(c, year)]
+    if not counties:
+        return None
+    counts = Counter(counties)
+    return max(counts, key=lambda c: (counts[c], -counties.index(c)))
+
+
+def _without_dates(text: str) -> str:
+    """``text`` without a site's clock (2019年12月3日星期二) and publication dates: neither is a year covered."""
+    rules = patterns()
+    return rules.published.sub(" ", rules.clock.sub(" ", text))
+
+
 def year_in_title(title: str) -> int | None:
+    title = _without_dates(title)
     match = _YEAR_IN_TEXT.search(title)
     if match:
         return int(match.group(1))
@@ -146,10 +307,50 @@ def year_in_title(title: str) -> int | None:
 
 def year_in_body(text: str) -> int | None:
     """The year a report talks about most: ``2022年`` throughout a report means it covers 2022."""
-    counts = Counter(int(y) for y in _YEAR_IN_TEXT.findall(text))
+    counts = Counter(int(y) for y in _YEAR_IN_TEXT.findall(_without_dates(text)))
     if not counts:
         return None
     return max(counts, key=lambda y: (counts[y], y))
+
+
+def _numeral(text: str) -> int | None:
+    """二 → 2, 十二 → 12, 四十 → 40, 42 → 42; None for anything else."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _NUMERAL.get(text) if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    try:
+        return (_NUMERAL[tens] if tens else 1) * 10 + (_NUMERAL[units] if units else 0)
+    except KeyError:
+        return None
+
+
+def year_of_anniversary(text: str) -> int | None:
+    """《法律援助法》实施两周年 dates a page to 2024: the law took effect in 2022."""
+    rules = patterns()
+    for match in rules.anniversary.finditer(text):
+        law = next(name for name in sorted(rules.laws, key=len, reverse=True) if name in match.group(0))
+        years = _numeral(match.group(2))
+        if years:
+            kind = "in_force" if match.group(1).startswith(("施行", "实施")) else "promulgated"  # 颁布实施 counts from 颁布
+            return rules.laws[law][kind] + years
+    return None
+
+
+def published_year(text: str, annual_report: bool) -> int | None:
+    """The year a page without a year of its own covers, from its publication line (发布时间:2024-08-15).
+
+    A news page (近日, 日前) covers the year it was published; an annual report published early
+    in the next year (January–March, see report_patterns.toml) covers the year before.
+    """
+    match = patterns().published.search(text)
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if annual_report and month in patterns().annual_report_months:
+        return year - 1
+    return year
 
 
 def year_in_path(path: PurePath) -> int | None:
@@ -234,54 +435,99 @@ def _apply_resolution(meta: DocumentMetadata, resolution: CountyResolution, sour
         meta.flags.append("county_masked")
 
 
+def _is_addressee(line: str) -> bool:
+    """中共红河州委、红河州人民政府: — the superiors a report is sent to, at its top."""
+    line = line.strip()
+    return (
+        line.endswith((":", ":"))
+        and not re.search(r"[,,。;;]", line)
+        and any(word in line for word in patterns().addressee_words)
+    )
+
+
+def report_title_line(lines: list[str]) -> str | None:
+    """The first short opening line that names a report (静海区2025年度法治政府建设情况报告).
+
+    A web page may open with its site's header (天津市静海区人民政府 2019年12月3日星期二), which
+    the reader takes for the title; the report's own title is a few lines below.
+    """
+    for line in lines[:HEAD_LINES]:
+        line = line.strip()
+        if 0 < len(line) <= TITLE_LINE_CHARS and not _SENTENCE_END.search(line) and classify_report(line) != "other":
+            return line
+    return None
+
+
 def detect_metadata(
     relative_path: PurePath, title: str | None, text: str, supplied: dict | None = None, supplied_source: str | None = None
 ) -> DocumentMetadata:
     """Metadata for one document. ``text`` is the normalised body; ``title`` its title line if it has one."""
     meta = DocumentMetadata(title=title)
-    head = title if title else text[:HEAD_CHARS]
-    path_text = "/".join(relative_path.with_suffix("").parts)
+    rules = patterns()
+    path_text = simplified("/".join(relative_path.with_suffix("").parts))
+    lines = simplified(text).split("\n")
+    own_title = simplified(title) if title else None
+    if own_title and _is_addressee(own_title):
+        own_title = None
+    body = "\n".join(line for i, line in enumerate(lines) if not (i < rules.addressee_lines and _is_addressee(line)))
+    title_line = report_title_line(lines)
+    headings = [h for h in dict.fromkeys((own_title, title_line)) if h]
 
     if supplied:
         _from_supplied(meta, supplied, supplied_source or "sidecar")
 
+    if meta.report_type == "other":  # the opening stands in only for a missing title
+        for source in (*headings, *([] if own_title else [body[:HEAD_CHARS]]), relative_path.stem):
+            meta.report_type = classify_report(source)
+            if meta.report_type != "other":
+                break
+
     if meta.year is None:
-        for source, year in (("title", year_in_title(title or "")), ("body", year_in_body(text)), ("path", year_in_path(relative_path))):
+        # only a title says a page is an annual report: a news page's opening may mention one
+        annual = any(classify_report(h) != "other" or any(w in h for w in rules.annual_report_words) for h in headings)
+        for source, find in (
+            ("title", lambda: next(filter(None, map(year_in_title, headings)), None)),
+            ("body", lambda: year_in_body(body)),
+            ("body", lambda: year_of_anniversary(body)),
+            ("published", lambda: published_year(body, annual)),
+            ("path", lambda: year_in_path(relative_path)),
+        ):
+            year = find()
             if year is not None:
                 meta.year, meta.year_source = year, source
                 break
 
     if meta.county_source is None:
-        head_mentions = find_mentions(title) if title else Mentions()
-        if not (head_mentions.counties or head_mentions.masked):  # the title is silent: read the opening
-            head_mentions.extend(find_mentions(text[:HEAD_CHARS]))
-        if not head_mentions.counties:  # a name masked anywhere (**县人民政府) marks the report as masked
-            head_mentions.masked = head_mentions.masked or bool(patterns().masked.search(text))
+        head_mentions = Mentions()
+        for heading in headings:
+            head_mentions.extend(find_mentions(heading))
+        whole = find_mentions(body)
         path_mentions = find_mentions(path_text)
-        text_resolution = resolve_mentions(head_mentions, meta.year)
-        if text_resolution is not None and text_resolution.status != "masked":
-            if text_resolution.status == "ambiguous":  # the opening lines or the folder may say which one
-                hints = Mentions()
-                hints.extend(head_mentions)
-                hints.extend(find_mentions(text[:HEAD_CHARS]))
-                hints.extend(path_mentions)
-                text_resolution = resolve_county(text_resolution.name, meta.year, hints)
-            _apply_resolution(meta, text_resolution, "text")
+        hints = Mentions()
+        for mentions in (head_mentions, whole, path_mentions):
+            hints.extend(mentions)
+        named = [c for c in head_mentions.counties if _is_county_in(c, meta.year)]
+        if not (named or head_mentions.masked):
+            # a masked name (**县人民政府) in the opening before any county is named, or anywhere
+            # in a text naming none, marks the report as masked: other counties it names are not its own
+            mask = rules.masked.search(body[:HEAD_CHARS])
+            head_mentions.masked = bool(mask) and not find_mentions(body[: mask.start()]).counties
+            subject = None if head_mentions.masked else subject_county(whole, meta.year)
+            named = [subject] if subject else []
+            head_mentions.masked = head_mentions.masked or (whole.masked and not named)
+        if named:
+            _apply_resolution(meta, resolve_county(named[0], meta.year, hints), "text")
         else:
             path_resolution = resolve_mentions(path_mentions, meta.year)
             if path_resolution is not None and path_resolution.status != "masked":
                 _apply_resolution(meta, path_resolution, "path")
-            elif text_resolution is not None or path_resolution is not None:
-                _apply_resolution(meta, CountyResolution("masked"), "text" if text_resolution else "path")
+            elif head_mentions.masked or path_resolution is not None:
+                _apply_resolution(meta, CountyResolution("masked"), "text" if head_mentions.masked else "path")
             else:
                 meta.flags.append("county_unknown")
 
-    if meta.report_type == "other":
-        meta.report_type = classify_report(head)
-        if meta.report_type == "other":
-            meta.report_type = classify_report(relative_path.stem)
     if meta.issuer_role is None:
-        meta.issuer_role = issuer_role(title or "") or issuer_role(relative_path.stem)
+        meta.issuer_role = issuer_role(own_title or "") or issuer_role(relative_path.stem)
     if meta.year is None:
         meta.flags.append("year_unknown")
     return meta

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS documents (
     county_status       VARCHAR NOT NULL,   -- resolved | masked | ambiguous | not_found | unknown
     county_source       VARCHAR,            -- sidecar | manifest | text | path
     year                INTEGER,            -- the year the report covers
-    year_source         VARCHAR,            -- sidecar | manifest | title | body | path
+    year_source         VARCHAR,            -- sidecar | manifest | title | body | published | path
     report_type         VARCHAR NOT NULL,   -- 述法报告 | 法治政府建设年度报告 | other
     issuer_role         VARCHAR,
     metadata_flags      VARCHAR[] NOT NULL,
