@@ -97,6 +97,10 @@ SHARED_CUE_DIFFERENT_THING = [
     case("召开依法治县委员会、依法治县办会议各2次。", ("law_meetings", 2)),
     # a quality pass rate of case files is no exam pass rate
     case("经评查,法律援助案件质量合格率为99.1%。"),
+    # people's mediation named by its case noun
+    case("镇司法所全年受理人民调解案件74件,调解成功71件。", ("disputes_mediated", 74), ("mediation_success_count", 71)),
+    # the audience of a talk on the civil code
+    case("开展“民法典进校园”宣讲19场次,受众3,100余人次。", ("publicity_events", 19), ("publicity_audience", 3100)),
     # reconsideration mediation is no people's mediation
     case("办理行政复议案件96件,调解40件,调解率41.7%。"),
     # 议案 inside 复议案件 is no deputies' motion

@@ -141,12 +141,13 @@ def _topic_scope(ctx: Context, ind: Indicator, cue: Cue | None = None) -> str | 
     if not ind.topic:
         return "none"
     own = cue.parts if cue else ()
+    topic = tuple(w for w in ind.topic if not any(w in part for part in own))  # not the cue's own words
     for scope, text in (("segment", ctx.segment), ("clause", ctx.clause), ("sentence", ctx.sentence), ("section", ctx.section)):
         rival = any(word in text for word in ind.rivals)
         if rival and scope != "section":  # a sentence is about one thing; headings list several (行政复议与应诉)
             return None
-        if any(word in _without(text, own) for word in ind.topic):
-            if scope == "section" and any(word in ctx.subset for word in ind.topic):
+        if any(word in text for word in topic):
+            if scope == "section" and any(word in ctx.subset for word in topic):
                 return None
             return scope
         if rival:
