@@ -163,10 +163,6 @@ def _attached_right(after: str) -> str:
     return kept
 
 
-def _is_change(text: str, q: Quantity, floor: int) -> bool:
-    return role_of(text[max(floor, q.start - 12) : q.start])[0] == "change"
-
-
 def _previous_end(quantities: list[Quantity], figure: Quantity, floor: int) -> int:
     return max([floor] + [p.end for p in quantities if p.end <= figure.start])
 
@@ -181,6 +177,7 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
         return [(*_table_contexts(block, row, q), (0, len(text))) for q in quantities]
     sentences = sentence_spans(text)
     section = simplified(" ".join(block.section_path))
+    is_change = [role_of(text[max(0, q.start - 12) : q.start])[0] == "change" for q in quantities]
     items = []
     for i, q in enumerate(quantities):
         s_start, s_end = span_containing(sentences, q.start)
@@ -196,8 +193,8 @@ def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str,
         right = _attached_right(text[q.end : next_start])
         first_in_clause = prev_end == c_start
         # back to the previous figure that is a level, not a change (案件同比增长15%,达到856件)
-        carried_from = max([s_start] + [p.end for p in quantities[:i]
-                                         if s_start <= p.end <= c_start and not _is_change(text, p, s_start)])
+        carried_from = max([s_start] + [p.end for j, p in enumerate(quantities[:i])
+                                         if s_start <= p.end <= c_start and not is_change[j]])
         carried = text[carried_from:c_start] if first_in_clause else ""
         if q.unit in _PERSON_UNITS and _HEADCOUNT_VERB.match(left.strip(" ,、")):
             carried = text[s_start : q.start - len(left)]  # 执法人员培训4场次,参训18人次: the people of the activity just named
