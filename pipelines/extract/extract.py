@@ -220,7 +220,7 @@ _PER_UNIT = re.compile(r"每(?!年)|均|平均|人均")  # 每年 in an annual r
 # county's figure; a figure of the province or the nation is not the county's; a span of several
 # years (近三年, “七五”普法以来) is no one year's value
 _SUBSET = re.compile(r"以(?![县区市旗](?:人民)?政府为)[^,。;]{1,12}为被(?:申请人|告)|涉及")  # 县政府作为被告: the reporter's own cases
-_OTHER_LEVEL = re.compile(r"全省|全国|省内|全区域")
+_OTHER_LEVEL = re.compile(r"(?<![在居列占])(?:全省|全国|省内)(?!率先|第一|前列|首位|排名|领先|唯一)")  # 全省共办理…; not 在全省率先…
 _MULTI_YEAR = re.compile(r"近[两二三四五六七八九十]年|[两二三四五六七八九十]年来|普法以来|五年以来|五年来")
 _COUNT_UNITS_ONLY = ("%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
 
