@@ -87,7 +87,69 @@ def test_not_quantities(text):
     assert q(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # financial (大写) numerals: cn2an reads them; a 大写 span may carry 零, 万, 亿
+        ("为群众挽回损失壹拾壹万壹仟元", [("壹拾壹万壹仟元", 111000, 111000, 111000, "元", None, False)]),
+        ("全年代书文书叁佰伍拾件", [("叁佰伍拾件", 350, 350, 350, "件", None, False)]),
+        ("奖补资金贰万元已拨付", [("贰万元", 20000, 20000, 20000, "元", None, False)]),
+        ("垫付费用壹仟零伍元", [("壹仟零伍元", 1005, 1005, 1005, "元", None, False)]),
+        ("专项经费贰亿元", [("贰亿元", 200000000, 200000000, 200000000, "元", None, False)]),
+        ("执法队伍三支", [("三支", 3, 3, 3, "支", None, False)]),  # 伍 of 队伍 does not join 三
+        ("队伍一百人", [("一百人", 100, 100, 100, "人", None, False)]),
+        # 千 after Arabic digits is a multiplier, like 万; a smaller multiplier may follow a larger one
+        ("参与群众2千余人", [("2千余人", 2000, 2000, None, "人", "at_least", False)]),
+        ("发放调查问卷3千多份", [("3千多份", 3000, 3000, None, "份", "at_least", False)]),
+        ("印制折页1.5千份", [("1.5千份", 1500, 1500, 1500, "份", None, False)]),
+        ("累计1.5千", [("1.5千", 1500, 1500, 1500, None, None, False)]),
+        ("奖励2千元", [("2千元", 2000, 2000, 2000, "元", None, False)]),
+        ("覆盖1万2千人", [("1万2千人", 12000, 12000, 12000, "人", None, False)]),
+        ("巡查道路3千米", [("3", 3, 3, 3, None, None, False)]),  # 千米 is a unit of length, not 3000
+        # Chinese numerals with 千/万 inside, 余/多, bare magnitudes with a qualifier
+        ("动员志愿者两万三千人", [("两万三千人", 23000, 23000, 23000, "人", None, False)]),
+        ("旁听群众三千余人", [("三千余人", 3000, 3000, None, "人", "at_least", False)]),
+        ("寄送一万二千份告知书", [("一万二千份", 12000, 12000, 12000, "份", None, False)]),
+        ("组织巡回宣讲十余次", [("十余次", 10, 10, None, "次", "at_least", False)]),
+        ("进社区宣传二十多场", [("二十多场", 20, 20, None, "场", "at_least", False)]),
+        ("惠及居民千余人", [("千余人", 1000, 1000, None, "人", "at_least", False)]),
+        ("线上观看万余人次", [("万余人次", 10000, 10000, None, "人次", "at_least", False)]),
+        ("培训骨干百余人", [("百余人", 100, 100, None, "人", "at_least", False)]),
+        # a parenthesised alternative unit is part of the span; the first unit is kept
+        ("走进校园开展讲座58场(次)", [("58场(次)", 58, 58, 58, "场", None, False)]),
+        ("核查线索20件（次）", [("20件(次)", 20, 20, 20, "件", None, False)]),
+        ("约谈15人(次),", [("15人(次)", 15, 15, 15, "人", None, False)]),
+        ("下沉指导30余场(次)以上", [("30余场(次)以上", 30, 30, None, "场", "at_least", False)]),
+        # bounded: more digits (or stars) than a float keeps exactly → the span is kept, value and bounds are None
+        ("登记123456789012345件", [("123456789012345件", 123456789012345, 123456789012345, 123456789012345,
+                                    "件", None, False)]),
+        ("登记1234567890123456件", [("1234567890123456件", None, None, None, "件", None, False)]),
+        ("核查" + "*" * 15 + "件", [("*" * 15 + "件", None, 10**14, 10**15 - 1, "件", None, True)]),
+        ("核查" + "*" * 16 + "件", [("*" * 16 + "件", None, None, None, "件", None, True)]),
+        ("核查" + "*" * 400 + "件", [("*" * 400 + "件", None, None, None, "件", None, True)]),
+        ("核查" + "9" * 400 + "件", [("9" * 400 + "件", None, None, None, "件", None, False)]),
+        ("核查" + "九" * 400 + "件", [("九" * 400 + "件", None, None, None, "件", None, False)]),
+    ],
+)
+def test_numeral_forms(text, expected):
+    assert q(text) == [tuple(float(v) if isinstance(v, int) else v for v in row) for row in expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开展数十场活动", "走访几百户", "数万人", "上千人参加", "十几场", "几十场",
+        "千人计划", "百人宣讲团", "万人大会", "千万不要", "千家万户",
+        "队伍建设", "陆续出台", "拾遗补缺", "退伍军人", "陆家",
+        "一网通办", "第三", "第二十场", "“八五”普法", "一次性告知", "三定方案", "2023年", "5月18日", "0771-2345678",
+        "人民币贰万",  # a numeral with no unit is not a figure, in 大写 as in everyday numerals
+    ],
+)
+def test_not_numeral_figures(text):
+    assert q(text) == []
+
+
 def test_spans_index_the_text():
-    text = normalize_text("全年收到申请26件,审结24件,纠错率11.5%。")
+    text = normalize_text("全年收到申请26件,审结24件,纠错率11.5%。宣讲58场(次),覆盖2千余人,挽回壹拾壹万元。")
     for quantity in find_quantities(text):
         assert text[quantity.start : quantity.end] == quantity.text

@@ -1,15 +1,18 @@
 """Every quantity in a piece of normalised report text, with its character span.
 
-A pure function over one string: find number-like spans (Arabic, Chinese numerals, masked
-``***``, ``百分之…``), convert only the span (a whole-text converter would also rewrite 统一,
-一些, 十分), then read what is attached to it: a 万/亿 multiplier, 余/多/以上/近/不足
-qualifiers, a range partner, and a unit. Things that look like numbers but are not figures
-(years, dates, document numbers, titles in 《》, slogans in quotes, ordinals, hotlines) are
-skipped. The word lists live in quantity_rules.toml.
+A pure function over one string: find number-like spans (Arabic, Chinese numerals in everyday
+and financial 大写 forms, masked ``***``, ``百分之…``), convert only the span (a whole-text converter
+would also rewrite 统一, 一些, 十分), then read what is attached to it: a 千/万/亿 multiplier,
+余/多/以上/近/不足 qualifiers, a range partner, and a unit (with a parenthetical alternative such as
+``场(次)``). Things that look like numbers but are not figures (years, dates, document numbers,
+titles in 《》, slogans in quotes, ordinals, hotlines, vague 数十/几百) are skipped. A figure too
+long for a float to hold exactly keeps its span with value None rather than a rounded or infinite
+number. The word lists live in quantity_rules.toml.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -18,13 +21,16 @@ from importlib.resources import files
 
 import cn2an
 
-CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-_CANDIDATE = re.compile(
-    r"(?P<pct>百分之(?P<pct_num>[零〇一二两三四五六七八九十百点]+))"
-    rf"|(?P<arabic>\d{{1,3}}(?:,\d{{3}})+(?![\d,])|\d+)(?:\.(?P<frac>\d+))?"
-    r"|(?P<mask>[*×]+(?:\.[*×]+)?)"
-    rf"|(?P<cn>[{CHINESE_DIGITS}]+)"
-)
+# Characters that are magnitudes, not digits: a span made of them alone (十, 百, 千万) is a bare magnitude.
+# cn2an reads one that starts with 十 (十, 十万); the others it refuses, and reports write them as 百余人, 万余人.
+_MAGNITUDES = "十百千万亿拾佰仟"
+_TENS = "十拾"
+
+
+def _is_bare_magnitude(span: str) -> bool:
+    return all(c in _MAGNITUDES for c in span) and span[0] not in _TENS
+
+
 _RANGE_JOIN = re.compile(r"\s*(?:-|~|—|–|至|到)\s*")
 _EXCLUDED_SPANS = [
     re.compile(r"《[^》]{0,80}》"),  # titles of laws, plans, documents
@@ -42,6 +48,11 @@ _EXCLUDED_SPANS = [
 class Rules:
     units: tuple[str, ...]
     multipliers: dict[str, int]
+    multiplier_units: tuple[str, ...]
+    everyday_numerals: str
+    financial_numerals: str
+    vague_prefixes: tuple[str, ...]
+    max_digits: int
     after_number: dict[str, str]
     after_unit: dict[str, str]
     before: dict[str, str]
@@ -54,15 +65,35 @@ class Rules:
 def rules() -> Rules:
     data = tomllib.loads(files(__package__).joinpath("quantity_rules.toml").read_text("utf-8"))
     q = data["qualifiers"]
+    numerals = data["numerals"]
     return Rules(
         units=tuple(sorted(set(data["units"]), key=len, reverse=True)),
         multipliers=data["multipliers"],
+        multiplier_units=tuple(data["multiplier_units"]),
+        everyday_numerals=numerals["everyday"],
+        financial_numerals=numerals["financial"],
+        vague_prefixes=tuple(sorted(numerals["vague_prefixes"], key=len, reverse=True)),
+        max_digits=int(numerals["max_digits"]),
         after_number=q["after_number"],
         after_unit=dict(sorted(q["after_unit"].items(), key=lambda kv: -len(kv[0]))),
         before=dict(sorted(q["before"].items(), key=lambda kv: -len(kv[0]))),
         hotlines=frozenset(data["exclusions"]["hotlines"]),
         chinese_decoys=tuple(data["exclusions"]["chinese_decoys"]),
         max_slogan_chars=int(data["exclusions"]["max_slogan_chars"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def _candidate() -> re.Pattern:
+    """The scanner for number-like spans; built from the numeral characters in the rules."""
+    everyday, financial = (re.escape(rules().everyday_numerals), re.escape(rules().financial_numerals))
+    # A 大写 figure starts with a 大写 character and goes on with 大写, 零, 万, 亿 (which have no 大写 form);
+    # it is scanned apart from everyday numerals so 队伍三支 reads 伍 (a word) and 三支, not 伍三 = 53.
+    return re.compile(
+        r"(?P<pct>百分之(?P<pct_num>[零〇一二两三四五六七八九十百点]+))"
+        r"|(?P<arabic>\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.(?P<frac>\d+))?"
+        r"|(?P<mask>[*×]+(?:\.[*×]+)?)"
+        rf"|(?P<cn>[{financial}][{financial}零万亿]*|[{everyday}]+)"
     )
 
 
@@ -92,13 +123,38 @@ def _excluded_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _chinese_value(span: str) -> float | None:
-    if span == "百":
-        return 100.0
+def _chinese_value(span: str) -> int | float | None:
+    """cn2an's reading of a numeral span (everyday or 大写), or None when it is not a number.
+
+    cn2an reads 壹拾壹万壹仟 and 两万三千 itself; it refuses a bare magnitude (百, 千, 万, 百万),
+    which reports write for 百余人 / 万余人, so that is read as one of it (一百, 一万).
+    """
+    span = span.replace("〇", "零")
     try:
-        return float(cn2an.cn2an(span.replace("〇", "零"), "smart"))
+        return cn2an.cn2an("一" + span if _is_bare_magnitude(span) else span, "smart")
     except (ValueError, KeyError, IndexError, TypeError):
         return None
+
+
+def _bounded(value: int | float | None, digits: int, r: Rules) -> tuple[float | None, bool]:
+    """``value`` as a float, or (None, True) when it has more digits than a float keeps exactly.
+
+    ``digits`` is the digit count as written (leading zeros dropped); the check comes before any
+    float conversion, so a 400-digit figure neither overflows nor becomes inf.
+    """
+    if value is None:
+        return None, False
+    if digits > r.max_digits:
+        return None, True
+    result = float(value)
+    return (result, False) if math.isfinite(result) else (None, True)
+
+
+def _written_digits(text: str) -> int:
+    """Digits of a number as written, leading zeros dropped (a float in exponent form counts as too long)."""
+    if "e" in text.lower() or "inf" in text.lower() or "nan" in text.lower():
+        return 10**6
+    return len(text.replace(".", "").replace("-", "").lstrip("0"))
 
 
 def _match_prefix(text: str, pos: int, options) -> str | None:
@@ -115,18 +171,26 @@ class _Number:
     value: float | None
     digits: int  # masked: how many stars
     kind: str  # arabic | cn | mask | pct
+    too_long: bool = False  # more digits than max_digits: a figure, but its value is not kept
 
 
-def _number_at(match: re.Match) -> _Number:
+def _number_at(match: re.Match, r: Rules) -> _Number:
+    start, end = match.span()
     if match.group("pct"):
-        return _Number(match.start(), match.end(), _chinese_value(match.group("pct_num")), 0, "pct")
+        raw = _chinese_value(match.group("pct_num"))
+        value, too_long = _bounded(raw, _written_digits(str(raw)), r)
+        return _Number(start, end, value, 0, "pct", too_long)
     if match.group("arabic"):
         text = match.group("arabic").replace(",", "")
-        frac = match.group("frac")
-        return _Number(match.start(), match.end(), float(f"{text}.{frac}" if frac else text), len(text), "arabic")
+        frac = match.group("frac") or ""
+        value, too_long = _bounded(f"{text}.{frac}" if frac else text, _written_digits(text + frac), r)
+        return _Number(start, end, value, len(text), "arabic", too_long)
     if match.group("mask"):  # **.*% keeps its integer digit count
-        return _Number(match.start(), match.end(), None, len(match.group("mask").split(".")[0]), "mask")
-    return _Number(match.start(), match.end(), _chinese_value(match.group("cn")), 0, "cn")
+        stars = len(match.group("mask").split(".")[0])
+        return _Number(start, end, None, stars, "mask", stars > r.max_digits)
+    raw = _chinese_value(match.group("cn"))
+    value, too_long = _bounded(raw, _written_digits(str(raw)), r)
+    return _Number(start, end, value, 0, "cn", too_long)
 
 
 def _skip_spaces(text: str, pos: int) -> int:
@@ -141,14 +205,15 @@ def find_quantities(text: str) -> list[Quantity]:
     excluded = _excluded_spans(text)
     found: list[Quantity] = []
     pos = 0
+    candidate = _candidate()
     while True:
-        match = _CANDIDATE.search(text, pos)
+        match = candidate.search(text, pos)
         if match is None:
             return found
         pos = match.end()
         if any(a <= match.start() < b for a, b in excluded):
             continue
-        number = _number_at(match)
+        number = _number_at(match, r)
         quantity = _read_quantity(text, number, r)
         if quantity is not None:
             found.append(quantity)
@@ -160,37 +225,36 @@ def _read_quantity(text: str, number: _Number, r: Rules) -> Quantity | None:
     before = text[max(0, start - 2) : start]
     if before.endswith("第") or (number.kind == "cn" and before.endswith("星")):
         return None  # ordinals: 第3, 第一
-    if number.kind == "cn" and any(
-        text.startswith(decoy, i) and i <= start < i + len(decoy)
-        for decoy in r.chinese_decoys
-        for i in range(max(0, start - len(decoy) + 1), start + 1)
-    ):
+    if number.kind == "cn" and _not_a_chinese_figure(text, number, r):
         return None
 
     # a range partner: 1-2部, 3至5次
     upper_number = None
     join = _RANGE_JOIN.match(text, end)
     if join and number.kind in ("arabic", "cn"):
-        partner = _CANDIDATE.match(text, join.end())
+        partner = _candidate().match(text, join.end())
         if partner and (partner.group("arabic") or partner.group("cn")):
-            candidate = _number_at(partner)
+            candidate = _number_at(partner, r)
             if candidate.kind == number.kind and candidate.value is not None:
                 upper_number, end = candidate, candidate.end
 
-    multiplier = 1
-    mult_word = _match_prefix(text, end, r.multipliers)
-    if mult_word and not text.startswith(mult_word + "元", end) and number.kind != "cn":
-        multiplier = r.multipliers[mult_word]
-        end += len(mult_word)
+    multiplier, addend = 1, 0.0
+    if number.kind in ("arabic", "mask"):  # a Chinese numeral carries its own 千/万 (两万三千)
+        multiplier, end = _multiplier_at(text, end, r)
+        if multiplier > 1 and number.kind == "arabic" and upper_number is None:
+            addend, end = _compound_at(text, end, multiplier, r)
     qualifier = None
     after = _match_prefix(text, end, r.after_number)
     if after:
         qualifier = r.after_number[after]
         end += len(after)
+    if number.kind == "cn" and _is_bare_magnitude(text[number.start : number.end]) and qualifier is None:
+        return None  # a bare 百/千/万 is a figure only as 百余人, 万多份; 千人计划, 百人宣讲团, 千万不要 are not
     unit_pos = _skip_spaces(text, end)
     unit = "%" if number.kind == "pct" else _match_prefix(text, unit_pos, r.units)
     if unit and number.kind != "pct":
         end = unit_pos + len(unit)
+        end += len(_alternative_unit_at(text, end, r))
     after_unit = _match_prefix(text, end, r.after_unit)
     if after_unit and (unit or number.kind == "pct"):
         qualifier = qualifier or r.after_unit[after_unit]
@@ -202,12 +266,12 @@ def _read_quantity(text: str, number: _Number, r: Rules) -> Quantity | None:
     before_word = _match_prefix_reverse(text, number.start, r.before)
     if before_word and qualifier is None:
         qualifier = r.before[before_word]
-    value = None if number.value is None else number.value * multiplier
+    value = None if number.value is None else number.value * multiplier + addend
     masked = number.kind == "mask"
     lower = upper = value
-    if masked:
-        lower = float(10 ** (number.digits - 1) * multiplier)
-        upper = float((10**number.digits - 1) * multiplier)
+    if masked and not number.too_long:
+        lower = float(10 ** (number.digits - 1)) * multiplier
+        upper = float(10**number.digits - 1) * multiplier
     if upper_number is not None:
         lower, upper, value, qualifier = value, upper_number.value * multiplier, None, "range"
     elif qualifier == "at_least":
@@ -219,6 +283,47 @@ def _read_quantity(text: str, number: _Number, r: Rules) -> Quantity | None:
     return Quantity(number.start, end, text[number.start : end], value, lower, upper, unit, qualifier, masked)
 
 
+def _not_a_chinese_figure(text: str, number: _Number, r: Rules) -> bool:
+    """Chinese-numeral spans that are words, not figures, whatever follows them."""
+    start, span = number.start, text[number.start : number.end]
+    if any(
+        text.startswith(decoy, i) and i <= start < i + len(decoy)
+        for decoy in r.chinese_decoys
+        for i in range(max(0, start - len(decoy) + 1), start + 1)
+    ):
+        return True  # 一次性, 千家万户
+    if len(span) == 1 and span in r.financial_numerals:
+        return True  # 队伍, 陆续, 拾遗: one 大写 character alone is a word; 大写 figures are longer (贰万, 伍拾)
+    if all(c in _MAGNITUDES for c in span) and _match_prefix_reverse(text, start, r.vague_prefixes):
+        return True  # 数十场, 几百人, 数万: a vague amount, not a figure
+    return False
+
+
+def _multiplier_at(text: str, pos: int, r: Rules) -> tuple[int, int]:
+    """The 千/万/亿 written at ``pos`` after a number, unless it belongs to a unit (万元, 千米)."""
+    word = _match_prefix(text, pos, r.multipliers)
+    if word is None or _match_prefix(text, pos, r.multiplier_units):
+        return 1, pos
+    return r.multipliers[word], pos + len(word)
+
+
+def _compound_at(text: str, pos: int, multiplier: int, r: Rules) -> tuple[float, int]:
+    """Further digits with a smaller multiplier, as in 1万2千人 (12000): their value and the new end."""
+    addend = 0.0
+    while (match := re.match(r"\d+", text[pos : pos + 16])) is not None:
+        smaller, after = _multiplier_at(text, pos + match.end(), r)
+        if not 1 < smaller < multiplier:
+            break
+        addend, pos, multiplier = addend + int(match.group()) * smaller, after, smaller
+    return addend, pos
+
+
+def _alternative_unit_at(text: str, pos: int, r: Rules) -> str:
+    """A parenthesised alternative unit right after the unit, 场(次) or 件(次), to take into the span."""
+    match = re.match(r"\(([^()]{1,4})\)", text[pos : pos + 6])
+    return match.group() if match and match.group(1) in r.units else ""
+
+
 def _match_prefix_reverse(text: str, pos: int, options) -> str | None:
     for option in options:
         if text.endswith(option, 0, pos):
@@ -228,7 +333,7 @@ def _match_prefix_reverse(text: str, pos: int, options) -> str | None:
 
 def _plausible(text: str, number: _Number, unit, multiplier, qualifier, end: int, r: Rules) -> bool:
     """Reject spans that look numeric but are not figures."""
-    if number.value is None and number.kind != "mask":
+    if number.value is None and number.kind != "mask" and not number.too_long:
         return False
     following = text[end : end + 1]
     if number.kind == "arabic":
