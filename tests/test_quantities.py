@@ -22,6 +22,9 @@ def q(text):
         ("持证执法人员1,236人", [("1,236人", 1236, 1236, 1236, "人", None, False)]),
         ("调解成功率98.5％", [("98.5%", 98.5, 98.5, 98.5, "%", None, False)]),
         ("学习 12 次", [("12 次", 12, 12, 12, "次", None, False)]),
+        # pages laid out with spaces keep 万 and 余 with their figure
+        ("办理 2.6 万件", [("2.6 万件", 26000, 26000, 26000, "件", None, False)]),
+        ("接待咨询 310 余人次", [("310 余人次", 310, 310, None, "人次", "at_least", False)]),
         # Chinese numerals: only the numeral span is converted
         ("召开常务会议三次", [("三次", 3, 3, 3, "次", None, False)]),
         ("举办培训班十二个", [("十二个", 12, 12, 12, "个", None, False)]),

@@ -237,7 +237,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
     offset = 0
     for block in blocks:
         previous_indicator = previous_year = last_prior = None
-        sentence_facts: list[tuple[str, int | None, int]] = []  # (indicator, year, end) of the current sentence's facts
+        sentence_facts: list[tuple[str, int | None, int, int, str]] = []  # (indicator, year, end, fact index, segment)
         last_sentence = None
         for q, ctx, evidence, sentence_span in _block_items(block, rows):
             if sentence_span != last_sentence:
@@ -253,6 +253,14 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             matches, reason = _decide(q, ctx, cat, role, fact_year, previous, last_prior and last_prior[0])
             candidate = matches[0] if matches else None
             if matches:
+                broader = _broader_total(block.text, q, matches[0], fact_year, sentence_facts)
+                if broader is not None:
+                    # 受理指派案件4459件,其中法律援助案件450件: the part names the indicator, the total was a wider count
+                    total = facts.pop(broader)
+                    quantities[total.quantity_no].indicator_code = None
+                    quantities[total.quantity_no].rule = None
+                    quantities[total.quantity_no].reject_reason = f"broader_than_its_part: {total.indicator_code}"
+                    sentence_facts = [f for f in sentence_facts if f[3] != broader]
                 reason = _part_of_a_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
                 if reason:
                     matches = []
@@ -284,9 +292,25 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             last_prior = (matches[0].indicator, q.end) if matches and role == "prior" else None
             if matches and role == "value":
                 previous_indicator, previous_year = matches[0].indicator, fact_year
-                sentence_facts += [(m.indicator.code, fact_year, q.end) for m in matches]
+                first = len(facts) - len(matches)
+                sentence_facts += [(m.indicator.code, fact_year, q.end, first + k, ctx.segment) for k, m in enumerate(matches)]
         offset += len(block.text) + 1
     return Extraction(quantities, facts)
+
+
+def _broader_total(text: str, q: Quantity, match: Match, year, sentence_facts) -> int | None:
+    """The fact index of a total this figure names more precisely after 其中, or None.
+
+    A total whose own words lack the part's cue (受理指派案件4459件, found through a legal-aid topic)
+    followed by a part named by the indicator's words (其中法律援助案件450件) was a wider count: the
+    part is the indicator's figure. 办理公证2397件,其中国内公证1860件 is a breakdown: the total says 公证.
+    """
+    parts = match.cue.split("@")[0].split("+") if match.cue else []
+    for earlier, earlier_year, end, index, segment in sentence_facts:
+        if (earlier == match.indicator.code and earlier_year == year and "其中" in text[end : q.start]
+                and match.rule == "cue" and parts and not all(part in segment for part in parts)):
+            return index
+    return None
 
 
 def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts) -> str | None:
@@ -300,7 +324,7 @@ def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, s
       (全省共办理…), a span of several years (近三年共…).
     """
     code = match.indicator.code
-    for earlier, earlier_year, end in sentence_facts:
+    for earlier, earlier_year, end, _, _ in sentence_facts:
         if earlier == code and earlier_year == year and "其中" in text[end : q.start]:
             return f"breakdown_of_total: {code}"
     if _SHARE_OF_TOTAL.search(text[q.end : q.end + 16]):

@@ -244,10 +244,10 @@ def _read_quantity(text: str, number: _Number, r: Rules) -> Quantity | None:
         if multiplier > 1 and number.kind == "arabic" and upper_number is None:
             addend, end = _compound_at(text, end, multiplier, r)
     qualifier = None
-    after = _match_prefix(text, end, r.after_number)
-    if after:
+    after = _match_prefix(text, _skip_spaces(text, end), r.after_number)
+    if after:  # 160余场, and 240 余人次 on pages laid out with spaces
         qualifier = r.after_number[after]
-        end += len(after)
+        end = _skip_spaces(text, end) + len(after)
     if number.kind == "cn" and _is_bare_magnitude(text[number.start : number.end]) and qualifier is None:
         return None  # a bare 百/千/万 is a figure only as 百余人, 万多份; 千人计划, 百人宣讲团, 千万不要 are not
     unit_pos = _skip_spaces(text, end)
@@ -300,11 +300,15 @@ def _not_a_chinese_figure(text: str, number: _Number, r: Rules) -> bool:
 
 
 def _multiplier_at(text: str, pos: int, r: Rules) -> tuple[int, int]:
-    """The 千/万/亿 written at ``pos`` after a number, unless it belongs to a unit (万元, 千米)."""
-    word = _match_prefix(text, pos, r.multipliers)
-    if word is None or _match_prefix(text, pos, r.multiplier_units):
+    """The 千/万/亿 written at ``pos`` after a number, unless it belongs to a unit (万元, 千米).
+
+    Pages laid out with spaces around figures (办理 1.3 万件) keep the multiplier across them.
+    """
+    at = _skip_spaces(text, pos)
+    word = _match_prefix(text, at, r.multipliers)
+    if word is None or _match_prefix(text, at, r.multiplier_units):
         return 1, pos
-    return r.multipliers[word], pos + len(word)
+    return r.multipliers[word], at + len(word)
 
 
 def _compound_at(text: str, pos: int, multiplier: int, r: Rules) -> tuple[float, int]:
