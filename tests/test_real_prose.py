@@ -92,6 +92,9 @@ ANOTHER_UNIT_OR_PERIOD = [
 ]
 
 SHARED_CUE_DIFFERENT_THING = [
+    # an activity of another kind is no publicity event, whatever its name says
+    case("开展法治督察活动3次。"),
+    case("开展安全生产宣传活动24场。"),
     # a cadre-training audience is not the public reached by publicity
     case("组织全县干部职工学习《民法典》等法律法规9次,覆盖900余人次。", ("law_study_sessions", 9)),
     case("接访日共接待群众86人次。"),
