@@ -22,6 +22,11 @@ def q(text):
         ("持证执法人员1,236人", [("1,236人", 1236, 1236, 1236, "人", None, False)]),
         ("调解成功率98.5％", [("98.5%", 98.5, 98.5, 98.5, "%", None, False)]),
         ("学习 12 次", [("12 次", 12, 12, 12, "次", None, False)]),
+        # 半 before a unit of time is half of it; 半年 is a period, 一个半小时 not a half alone
+        ("开办时间压缩至半个工作日以内", [("半个工作日以内", 0.5, None, 0.5, "个工作日", "at_most", False)]),
+        ("半天办结", [("半天", 0.5, 0.5, 0.5, "天", None, False)]),
+        ("半年来", []),
+        ("一个半小时", []),
         # pages laid out with spaces keep 万 and 余 with their figure
         ("办理 2.6 万件", [("2.6 万件", 26000, 26000, 26000, "件", None, False)]),
         ("接待咨询 310 余人次", [("310 余人次", 310, 310, None, "人次", "at_least", False)]),

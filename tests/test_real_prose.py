@@ -34,6 +34,12 @@ BREAKDOWNS = [
     case("调解矛盾纠纷640件,其中调解成功621件。", ("disputes_mediated", 640), ("mediation_success_count", 621)),
     # parts that state their share of a total
     case("受理征地拆迁类复议案件9件,占案件总数的31%。"),
+    # parts by outcome of the cases just counted
+    case("审结案件中维持21件、撤销3件。"),
+    # a count of what was not done
+    case("全县仍有3个乡镇未完成司法所规范化建设任务。"),
+    # applications for disclosure are not information disclosed
+    case("办理政府信息公开申请47件。"),
     # a count restricted by a property, or by the respondent
     case("以乡镇政府为被申请人的复议案件7件。"),
     # ... but the reporting government's own cases are its figure
@@ -146,6 +152,11 @@ def test_real_prose(text, expected, section):
 def test_prior_year_value_carries_its_year():
     got = [(f.indicator_code, f.value, f.fact_year) for f in extracted("企业开办时间由上年的3个工作日压减至1个工作日。").facts]
     assert got == [("business_setup_days", 3.0, 2023), ("business_setup_days", 1.0, 2024)]
+
+
+def test_a_year_end_of_another_year_dates_its_figure():
+    got = [(f.indicator_code, f.value, f.fact_year) for f in extracted("全县持有行政执法证件人员共计1,310人(2023年底为1,262人)。").facts]
+    assert got == [("enforcement_officers", 1310.0, 2024), ("enforcement_officers", 1262.0, 2023)]
 
 
 def test_a_heading_topic_yields_to_the_part_the_sentence_names():

@@ -219,7 +219,9 @@ _PER_UNIT = re.compile(r"每(?!年)|均|平均|人均")  # 每年 in an annual r
 # a count restricted by a property (以乡镇政府为被申请人的案件12件, 涉及征地拆迁的8件) is a part of the
 # county's figure; a figure of the province or the nation is not the county's; a span of several
 # years (近三年, “七五”普法以来) is no one year's value
-_SUBSET = re.compile(r"以(?![县区市旗](?:人民)?政府为)[^,。;]{1,12}为被(?:申请人|告)|涉及")  # 县政府作为被告: the reporter's own cases
+# (县政府作为被告 is the reporter's own cases, no subset; 审结案件中维持37件 is a part by outcome)
+_SUBSET = re.compile(r"以(?![县区市旗](?:人民)?政府为)[^,。;]{1,12}为被(?:申请人|告)|涉及|(?:案件|事项|纠纷)中")
+_NEGATED = re.compile(r"未(?!成年|来)|尚未|没有")  # 2个乡镇未完成规范化达标: not standardised
 _OTHER_LEVEL = re.compile(r"(?<![在居列占])(?:全省|全国|省内)(?!率先|第一|前列|首位|排名|领先|唯一)")  # 全省共办理…; not 在全省率先…
 _MULTI_YEAR = re.compile(r"近[两二三四五六七八九十]年|[两二三四五六七八九十]年来|普法以来|五年以来|五年来")
 _COUNT_UNITS_ONLY = ("%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
@@ -331,6 +333,8 @@ def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, s
         return f"share_of_total: {code}"
     if _SUBSET.search(ctx.left):
         return f"subset: {code}"
+    if _NEGATED.search(ctx.head):
+        return f"negated: {code}"
     if _OTHER_LEVEL.search(ctx.clause_before) or _OTHER_LEVEL.match(ctx.sentence):
         return f"other_level: {code}"
     if _MULTI_YEAR.search(ctx.clause_before) or _MULTI_YEAR.match(ctx.sentence):

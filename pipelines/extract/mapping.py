@@ -24,7 +24,7 @@ _CHANGE = re.compile(
 )
 _PRIOR = re.compile(r"(?:较|比|与|同比)?(?:上年|去年|上一年度?|(?P<year>(?:19|20)\d{2})年度?)(?:同期)?(?:的)?$")
 _EXPLICIT_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!度?以来|至今|底前|计划|目标)")
-_THIS_YEAR = re.compile(r"本年|今年|当年|年底|年末")
+_THIS_YEAR = re.compile(r"本年|今年|当年|(?<!\d)(?:年底|年末)")  # 年底 alone is this year's; 2022年底 is 2022's
 _SHARED_FIGURE = re.compile(r"[均都各](?:为|达|达到|是)?$")
 _SUMMED_OVER_UNITS = re.compile(r"各级|各部门|各单位|各乡镇|各村|各街道|各镇|村级|村\(居\)|各地")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")

@@ -53,6 +53,7 @@ class Rules:
     financial_numerals: str
     vague_prefixes: tuple[str, ...]
     max_digits: int
+    half_units: tuple[str, ...]
     after_number: dict[str, str]
     after_unit: dict[str, str]
     before: dict[str, str]
@@ -74,6 +75,7 @@ def rules() -> Rules:
         financial_numerals=numerals["financial"],
         vague_prefixes=tuple(sorted(numerals["vague_prefixes"], key=len, reverse=True)),
         max_digits=int(numerals["max_digits"]),
+        half_units=tuple(sorted(numerals["half_units"], key=len, reverse=True)),
         after_number=q["after_number"],
         after_unit=dict(sorted(q["after_unit"].items(), key=lambda kv: -len(kv[0]))),
         before=dict(sorted(q["before"].items(), key=lambda kv: -len(kv[0]))),
@@ -209,7 +211,7 @@ def find_quantities(text: str) -> list[Quantity]:
     while True:
         match = candidate.search(text, pos)
         if match is None:
-            return found
+            return _with_halves(text, found, r)
         pos = match.end()
         if any(a <= match.start() < b for a, b in excluded):
             continue
@@ -218,6 +220,27 @@ def find_quantities(text: str) -> list[Quantity]:
         if quantity is not None:
             found.append(quantity)
             pos = quantity.end
+
+
+def _with_halves(text: str, found: list[Quantity], r: Rules) -> list[Quantity]:
+    """``found`` with 半 before a unit of time (压缩至半个工作日, 半天办结) read as 0.5 of it."""
+    if "半" not in text:
+        return found
+    halves = []
+    for match in re.finditer("半", text):
+        unit = _match_prefix(text, match.end(), r.half_units)
+        if unit and not any(q.start <= match.start() < q.end for q in found):
+            before = text[max(0, match.start() - 1) : match.start()]
+            if before and (before.isdigit() or before in r.everyday_numerals or before in "多大过个"):
+                continue  # 一个半小时, 1年半, 多半, 大半: not a half of its own
+            end = match.end() + len(unit)
+            qualifier = r.after_unit.get(_match_prefix(text, end, r.after_unit) or "")
+            if qualifier:
+                end += len(_match_prefix(text, end, r.after_unit))
+            lower = None if qualifier in ("at_most", "approx") else 0.5
+            upper = None if qualifier in ("at_least", "approx") else 0.5
+            halves.append(Quantity(match.start(), end, text[match.start() : end], 0.5, lower, upper, unit, qualifier, False))
+    return sorted(found + halves, key=lambda q: q.start) if halves else found
 
 
 def _read_quantity(text: str, number: _Number, r: Rules) -> Quantity | None:
