@@ -93,6 +93,11 @@ def test_build_end_to_end(corpus, tmp_path):
             "JOIN documents d USING (doc_id) ORDER BY ALL"
         ).fetchall()
         indicators = con.execute("SELECT count(*) FROM indicator_catalog").fetchone()[0]
+        reasons = con.execute(
+            "SELECT f.rule, f.cue, f.topic_scope, f.needs_review, f.confidence < 0.9 FROM indicator_facts f "
+            "JOIN documents d USING (doc_id) WHERE d.path = 'copy_of_gb.txt' AND f.indicator_code = 'publicity_events'"
+        ).fetchone()
+        values_review = con.execute("SELECT count(*) FROM indicator_values WHERE needs_review IS NULL").fetchone()[0]
 
     assert errors == EXPECTED_ERRORS
     assert docs["柳城县/2023年报告.docx"][:6] == ("docx", "柳城县", "450222", "resolved", 2023, "法治政府建设年度报告")
@@ -110,6 +115,10 @@ def test_build_end_to_end(corpus, tmp_path):
     assert by_doc[("柳城县/2023年报告.docx", "legal_aid_cases")] == (312, False, 2023)  # from the table row
     assert by_doc[("柳城县/2022年报告.pdf", "case_files_reviewed")] == (240, False, 2022)
     assert by_doc[("copy_of_gb.txt", "publicity_events")] == (36, False, 2021)
+    # why each fact was taken is in the warehouse, and needs_review follows confidence
+    rule, cue, scope, needs_review, low = reasons
+    assert (rule, cue, scope) == ("cue", "普法活动", "none") and needs_review == low
+    assert values_review == 0
     assert by_doc[("masked.txt", "disputes_mediated")] == (None, True, 2022)
     assert "quantities:" in result.stdout and "indicator_facts:" in result.stdout
 
@@ -175,6 +184,26 @@ def test_extract_json(corpus):
     assert text[events["char_start"] : events["char_end"]] == "36场"
     masked = next(r for r in rows if r["indicator"] == "disputes_mediated")
     assert (masked["value"], masked["lower"], masked["upper"], masked["masked"]) == (None, 100, 999, True)
+
+
+def test_extract_explain_says_why_for_every_figure(tmp_path):
+    report = write_txt(tmp_path / "explain.txt", [
+        "柳城县2023年法治政府建设年度报告",
+        "全年办理公证事项1,520件,其中国内公证1,190件。每个村配备法律顾问1名。组织执法人员培训4场次,参训180人次。",
+    ])
+    result = run("extract", "--explain", str(report))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "county 柳城县 (450222), year 2023" in out
+    assert "→ notarizations = 1520.0 件 (2023): rule cue, cue “公证”" in out
+    assert "✗ not taken: breakdown_of_total: notarizations" in out
+    assert "✗ not taken: per_unit: legal_advisors" in out
+    assert "→ enforcement_training = 180.0 人次 (2023): rule carried_noun" in out and "needs review" in out
+    rows = [json.loads(line) for line in run("extract", "--explain", "--json", str(report)).stdout.splitlines()]
+    assert [r["text"] for r in rows] == ["1,520件", "1,190件", "1名", "4场次", "180人次"]
+    taken = {r["text"]: r["facts"] for r in rows}
+    assert taken["1,520件"][0]["rule"] == "cue" and taken["1,190件"] == []
+    assert rows[1]["verdict"] == "not taken: breakdown_of_total: notarizations"
 
 
 def test_extract_reports_unreadable_files(corpus):
