@@ -72,6 +72,10 @@ VERB_OBJECT = [
     # the noun of a list's first item names the rest
     case("建成公共法律服务中心1个、工作站15个、工作室210个。",
          ("legal_service_platforms", 1), ("legal_service_platforms", 15), ("legal_service_platforms", 210)),
+    # a sub-body's meeting in a list after the committee's
+    case("召开依法治县委员会全体会议1次、办公室会议2次。", ("law_meetings", 1), ("law_meetings", 2)),
+    # 讲法治专题党课 is a lecture, though it spells 讲法
+    case("党组书记讲法治专题党课1次。", ("law_lectures", 1)),
     # quotes do not split a cue
     case("“一网通办”率达98.6%。", ("online_service_rate", 98.6)),
     case("区级政务服务事项100%“全程网办”。", ("online_service_rate", 100)),
