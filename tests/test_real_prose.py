@@ -47,6 +47,7 @@ BREAKDOWNS = [
     # a total over several catalog things is neither's value
     case("完成规范性文件、重大行政决策等合法性审查162件。"),
     case("全年审核重大合同和规范性文件共48件。"),
+    case("办理人大代表建议和政协委员提案共215件。"),
     # ... while each named apart is its own
     case("审查规范性文件21件和重大行政决策6件。", ("normative_docs_reviewed", 21), ("major_decisions_reviewed", 6)),
 ]
