@@ -239,7 +239,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
     offset = 0
     for block in blocks:
         previous_indicator = previous_year = last_prior = None
-        sentence_facts: list[tuple[str, int | None, int, int, str]] = []  # (indicator, year, end, fact index, segment)
+        sentence_facts: list[tuple[str, int | None, int, int, str]] = []  # (indicator, year, end, fact index, topic scope)
         last_sentence = None
         for q, ctx, evidence, sentence_span in _block_items(block, rows):
             if sentence_span != last_sentence:
@@ -295,7 +295,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             if matches and role == "value":
                 previous_indicator, previous_year = matches[0].indicator, fact_year
                 first = len(facts) - len(matches)
-                sentence_facts += [(m.indicator.code, fact_year, q.end, first + k, ctx.segment) for k, m in enumerate(matches)]
+                sentence_facts += [(m.indicator.code, fact_year, q.end, first + k, m.scope) for k, m in enumerate(matches)]
         offset += len(block.text) + 1
     return Extraction(quantities, facts)
 
@@ -303,14 +303,16 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
 def _broader_total(text: str, q: Quantity, match: Match, year, sentence_facts) -> int | None:
     """The fact index of a total this figure names more precisely after 其中, or None.
 
-    A total whose own words lack the part's cue (受理指派案件4459件, found through a legal-aid topic)
-    followed by a part named by the indicator's words (其中法律援助案件450件) was a wider count: the
-    part is the indicator's figure. 办理公证2397件,其中国内公证1860件 is a breakdown: the total says 公证.
+    A total taken through a generic cue and a topic (受理指派案件4459件: 受理+案件, 援助 somewhere
+    near) followed by a part whose own cue names the topic (其中法律援助案件450件) was a wider
+    count: the part is the indicator's figure. A total that names the indicator without needing a
+    topic (办理公证2397件,其中国内公证1860件; 共学法20次,其中学习习近平法治思想6次) stays.
     """
-    parts = match.cue.split("@")[0].split("+") if match.cue else []
-    for earlier, earlier_year, end, index, segment in sentence_facts:
-        if (earlier == match.indicator.code and earlier_year == year and "其中" in text[end : q.start]
-                and match.rule == "cue" and parts and not all(part in segment for part in parts)):
+    topic = match.indicator.topic
+    if match.rule != "cue" or not topic or not any(word in match.cue for word in topic):
+        return None
+    for earlier, earlier_year, end, index, scope in sentence_facts:
+        if earlier == match.indicator.code and earlier_year == year and scope != "none" and "其中" in text[end : q.start]:
             return index
     return None
 
