@@ -121,6 +121,8 @@ SHARED_CUE_DIFFERENT_THING = [
     case("开展“民法典进校园”宣讲19场次,受众3,100余人次。", ("publicity_events", 19), ("publicity_audience", 3100)),
     # reconsideration mediation is no people's mediation
     case("办理行政复议案件96件,调解40件,调解率41.7%。"),
+    # a completion rate of complaints is no service completion rate
+    case("全年受理群众投诉举报280件,办结率100%。"),
     # 议案 inside 复议案件 is no deputies' motion
     case("全年办理行政复议案件33件。"),
     # suggestions of deputies, named without 代表
