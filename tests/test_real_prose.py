@@ -30,6 +30,8 @@ BREAKDOWNS = [
     case("便民服务中心全年办件8650件,其中网上办件2100件,窗口办件6550件。", ("service_cases_handled", 8650)),
     # a wide total found through the topic, then the indicator's own words for a part: the part
     case("县法律援助中心全年受理指派案件3200件,其中法律援助案件610件。", ("legal_aid_cases", 610)),
+    # a population, then the part the indicator counts by its defining word
+    case("全县行政执法人员1,420名,其中持证1,366名。", ("enforcement_officers", 1366)),
     # ... but a total that names the indicator itself stays, its part is a breakdown
     case("全年共学法18次,其中学习习近平法治思想5次。", ("law_study_sessions", 18)),
     # a part of another kind after 其中 is a fact of its own

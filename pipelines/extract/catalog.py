@@ -49,6 +49,7 @@ class Indicator:
     rivals: tuple[str, ...] = ()  # words of another domain: nearer to the figure than a topic word, they rule it out
     objects: tuple[str, ...] = ()  # nouns naming the thing counted; two indicators' objects on one figure = a combined count
     exclude_before: tuple[str, ...] = ()  # words that rule the indicator out anywhere in the sentence before the figure
+    defining: tuple[str, ...] = ()  # words that make a count this indicator rather than a wider one (持证 for officers)
 
     @property
     def is_rate(self) -> bool:
@@ -103,6 +104,7 @@ def catalog() -> Catalog:
             rivals=tuple(i.get("rivals", ())),
             objects=tuple(i.get("objects", ())),
             exclude_before=tuple(i.get("exclude_before", ())),
+            defining=tuple(i.get("defining", ())),
         )
         for i in data["indicator"]
     )

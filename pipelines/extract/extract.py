@@ -239,7 +239,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
     offset = 0
     for block in blocks:
         previous_indicator = previous_year = last_prior = None
-        sentence_facts: list[tuple[str, int | None, int, int, str]] = []  # (indicator, year, end, fact index, topic scope)
+        sentence_facts: list[tuple] = []  # (indicator, year, end, fact index, topic scope, segment) of this sentence's facts
         last_sentence = None
         for q, ctx, evidence, sentence_span in _block_items(block, rows):
             if sentence_span != last_sentence:
@@ -255,7 +255,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             matches, reason = _decide(q, ctx, cat, role, fact_year, previous, last_prior and last_prior[0])
             candidate = matches[0] if matches else None
             if matches:
-                broader = _broader_total(block.text, q, matches[0], fact_year, sentence_facts)
+                broader = _broader_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
                 if broader is not None:
                     # 受理指派案件4459件,其中法律援助案件450件: the part names the indicator, the total was a wider count
                     total = facts.pop(broader)
@@ -295,24 +295,31 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             if matches and role == "value":
                 previous_indicator, previous_year = matches[0].indicator, fact_year
                 first = len(facts) - len(matches)
-                sentence_facts += [(m.indicator.code, fact_year, q.end, first + k, m.scope) for k, m in enumerate(matches)]
+                sentence_facts += [(m.indicator.code, fact_year, q.end, first + k, m.scope, ctx.segment)
+                                   for k, m in enumerate(matches)]
         offset += len(block.text) + 1
     return Extraction(quantities, facts)
 
 
-def _broader_total(text: str, q: Quantity, match: Match, year, sentence_facts) -> int | None:
+def _broader_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts) -> int | None:
     """The fact index of a total this figure names more precisely after 其中, or None.
 
-    A total taken through a generic cue and a topic (受理指派案件4459件: 受理+案件, 援助 somewhere
-    near) followed by a part whose own cue names the topic (其中法律援助案件450件) was a wider
-    count: the part is the indicator's figure. A total that names the indicator without needing a
-    topic (办理公证2397件,其中国内公证1860件; 共学法20次,其中学习习近平法治思想6次) stays.
+    The part is the indicator's figure and the total a wider count when
+    - the total was taken through a generic cue and a topic (受理指派案件4459件: 受理+案件, 援助 near)
+      and the part's own cue names the topic (其中法律援助案件450件), or
+    - the part has one of the indicator's defining words and the total none (执法人员1,650名,其中持证1,580名).
+    A total that names the indicator itself stays (办理公证2397件,其中国内公证1860件;
+    共学法20次,其中学习习近平法治思想6次).
     """
-    topic = match.indicator.topic
-    if match.rule != "cue" or not topic or not any(word in match.cue for word in topic):
+    if match.rule != "cue":
         return None
-    for earlier, earlier_year, end, index, scope in sentence_facts:
-        if earlier == match.indicator.code and earlier_year == year and scope != "none" and "其中" in text[end : q.start]:
+    ind = match.indicator
+    names_topic = bool(ind.topic) and any(word in match.cue for word in ind.topic)
+    defined = any(word in ctx.segment for word in ind.defining)
+    for earlier, earlier_year, end, index, scope, segment in sentence_facts:
+        if earlier != ind.code or earlier_year != year or "其中" not in text[end : q.start]:
+            continue
+        if (names_topic and scope != "none") or (defined and not any(word in segment for word in ind.defining)):
             return index
     return None
 
@@ -328,7 +335,7 @@ def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, s
       (全省共办理…), a span of several years (近三年共…).
     """
     code = match.indicator.code
-    for earlier, earlier_year, end, _, _ in sentence_facts:
+    for earlier, earlier_year, end, *_ in sentence_facts:
         if earlier == code and earlier_year == year and "其中" in text[end : q.start]:
             return f"breakdown_of_total: {code}"
     if _SHARE_OF_TOTAL.search(text[q.end : q.end + 16]):
