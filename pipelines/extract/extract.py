@@ -224,7 +224,8 @@ _SUBSET = re.compile(r"以(?![县区市旗](?:人民)?政府为)[^,。;]{1,12}�
 _NEGATED = re.compile(r"未(?!成年|来)|尚未|没有")  # 2个乡镇未完成规范化达标: not standardised
 _OTHER_LEVEL = re.compile(r"(?<![在居列占])(?:全省|全国|省内)(?!率先|第一|前列|首位|排名|领先|唯一)")  # 全省共办理…; not 在全省率先…
 _MULTI_YEAR = re.compile(r"近[两二三四五六七八九十]年|[两二三四五六七八九十]年来|普法以来|五年以来|五年来")
-_COUNT_UNITS_ONLY = ("%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
+_NOT_COUNTS = (  # rates and durations: 均 before them is an average figure, not a rule per unit
+    "%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
 
 
 def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | None = None) -> Extraction:
@@ -348,7 +349,7 @@ def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, s
         return f"other_level: {code}"
     if _MULTI_YEAR.search(ctx.clause_before) or _MULTI_YEAR.match(ctx.sentence):
         return f"multi_year: {code}"
-    if q.unit not in _COUNT_UNITS_ONLY and match.rule != "shared_figure" and _PER_UNIT.search(ctx.left):
+    if q.unit not in _NOT_COUNTS and match.rule != "shared_figure" and _PER_UNIT.search(ctx.left):
         return f"per_unit: {code}"
     return None
 
