@@ -2,7 +2,10 @@
 
 Pure: takes the parsed document and its year, returns records. Character offsets index the
 document's normalised text (its blocks joined by newlines, as ``shufa text`` prints it), so
-any fact can be found again in its source.
+any fact can be found again in its source. The stages: ``context`` gives each figure its words,
+``mapping`` decides the indicator they name, ``scope`` whether the figure is the county's value
+or a part of one; this module keeps the sentence's state (the previous fact, last year's figure)
+between figures and writes the records.
 """
 
 from __future__ import annotations
@@ -14,13 +17,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import opencc
-
 from ..ingest.model import Block
 from .catalog import Catalog, Indicator, catalog
+from .context import figure_contexts
 from .mapping import Context, Match, match_indicators, role_of, stated_year, unit_fits
-from .quantities import Quantity, find_quantities, rules
-from .segments import clause_spans, sentence_spans, span_containing
+from .quantities import Quantity
+from .scope import broader_total, part_of_a_total
 
 CONTEXT_CHARS = 20
 REVIEW_BELOW = 0.9  # facts under this confidence are flagged needs_review (see README: what confidence means)
@@ -98,136 +100,6 @@ def _convert(value, factor):
     return None if value is None else round(value * factor, 6)
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def simplified(text: str) -> str:
-    """Text in simplified characters for matching (出庭應訴率 → 出庭应诉率), same length as the original.
-
-    OpenCC converts character by character here; should a conversion ever change the length,
-    the original is used so that spans stay valid.
-    """
-    converted = _t2s().convert(text)
-    return converted if len(converted) == len(text) else text
-
-
-def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quantity, Context, str]:
-    """A table cell's figure takes its words from the rest of its row (指标 | 数值 | 单位)."""
-    units = set(rules().units)
-    label = " ".join(c.text for c in row if c is not block and c.text not in units)
-    if q.unit is None:
-        unit = next((c.text for c in row if c.text in units), None)  # a 单位 column
-        if unit:
-            q = Quantity(q.start, q.end, q.text, q.value, q.lower, q.upper, unit, q.qualifier, q.masked)
-    row_text = " | ".join(c.text for c in row)
-    section = simplified(" ".join(block.section_path))
-    return q, Context(simplified(label), "", simplified(label), simplified(row_text), section, ""), row_text
-
-
-_QUOTES = str.maketrans("", "", "“”\"「」『』‘’")
-_ASIDE = re.compile(r"\((?:包括|含|包含)[^()]*\)")  # 结案(包括不予受理)86件: an aside, not the thing counted
-_RIGHT_STARTS_ELSEWHERE = ("和", "及", "与", "并", "同时", "其中", "且", "以及", "、")
-# a noun phrase does not start with an adverb or a predicate: 1235项全部实现网上可办, 39件中败诉2件
-_RIGHT_PREDICATE = re.compile(r"全部|均|已|都|实现|分别|达到|同比|较|比|占|中(?![心学小国级型医药])")
-_SAME_NOUN_JOINERS = ("、", "和", "及", "与", "")
-_RIGHT_CUT = ("并", "同时", "其中")
-_ADJECTIVE_ENDS = ("性", "型", "类")
-_PERSON_UNITS = ("人", "人次", "名")
-_HEADCOUNT_VERB = re.compile(r"(?:共|累计|共计)?(?:参训|参与培训|参加培训|培训|受训|参与|参加|覆盖|惠及|受益)(?:人员|人数)?(?:达|为|共)?$")
-
-
-def _for_matching(text: str) -> str:
-    """Words as matching sees them: quotes dropped (“一网通办”率 is 一网通办率), inclusion asides removed."""
-    return _ASIDE.sub("", text).translate(_QUOTES)
-
-
-def _attached_right(after: str) -> str:
-    """The words after a figure that belong to it: the noun it counts, not the next phrase.
-
-    36场普法宣传活动: the noun follows the figure. 评查案卷683件并整改问题: what follows 并 (and
-    和, 及, a list comma) is another phrase. Coordinated adjectives stay together:
-    16个行业性、专业性调解委员会.
-    """
-    if after.startswith(_RIGHT_STARTS_ELSEWHERE):
-        return ""
-    parts = after.split("、")
-    kept = parts[0]
-    for part in parts[1:]:
-        if not kept.endswith(_ADJECTIVE_ENDS):
-            break
-        kept += "、" + part
-    for word in _RIGHT_CUT:
-        kept = kept.split(word, 1)[0]
-    return kept
-
-
-def _previous_end(quantities: list[Quantity], figure: Quantity, floor: int) -> int:
-    return max([floor] + [p.end for p in quantities if p.end <= figure.start])
-
-
-def _block_items(block: Block, rows: dict) -> list[tuple[Quantity, Context, str, tuple[int, int]]]:
-    """(quantity, context for matching, evidence, sentence span) for each figure of a block."""
-    original = block.text
-    text = simplified(original)
-    quantities = find_quantities(text)
-    if block.kind == "table_cell":
-        row = rows[(block.location.page, block.location.table, block.location.row)]
-        return [(*_table_contexts(block, row, q), (0, len(text))) for q in quantities]
-    sentences = sentence_spans(text)
-    section = simplified(" ".join(block.section_path))
-    is_change = [role_of(text[max(0, q.start - 12) : q.start])[0] == "change" for q in quantities]
-    items = []
-    for i, q in enumerate(quantities):
-        s_start, s_end = span_containing(sentences, q.start)
-        clauses = clause_spans(text, s_start, s_end)
-        c_start, c_end = span_containing(clauses, q.start)
-        prev_end = max([c_start] + [p.end for p in quantities[:i] if p.end <= q.start and p.end > c_start])
-        next_start = min([c_end] + [n.start for n in quantities[i + 1 :] if n.start >= q.end and n.start < c_end])
-        left = text[prev_end : q.start]
-        if prev_end > c_start and left.strip() in _SAME_NOUN_JOINERS:
-            # 清理规范性文件2次、100余件, 专题研究法治工作3次和5次: the next figure shares the noun
-            previous_figure = next(p for p in reversed(quantities[:i]) if p.end == prev_end)
-            left = text[max(c_start, _previous_end(quantities, previous_figure, c_start)) : previous_figure.start]
-        right = _attached_right(text[q.end : next_start])
-        first_in_clause = prev_end == c_start
-        # back to the previous figure that is a level, not a change (案件同比增长15%,达到856件)
-        carried_from = max([s_start] + [p.end for j, p in enumerate(quantities[:i])
-                                         if s_start <= p.end <= c_start and not is_change[j]])
-        carried = text[carried_from:c_start] if first_in_clause else ""
-        if q.unit in _PERSON_UNITS and _HEADCOUNT_VERB.match(left.strip(" ,、")):
-            carried = text[s_start : q.start - len(left)]  # 执法人员培训4场次,参训18人次: the people of the activity just named
-        # what follows 其中 is about a part: its words do not describe a figure before it
-        # (召开常务会议21次,其中专题研究法治工作3次: the 21 are not rule-of-law meetings)
-        subset_at = text.find("其中", q.end, s_end)
-        sentence = text[s_start : subset_at if subset_at >= 0 else s_end]
-        clause_before_previous = max([s_start] + [a for a, b in clauses if b <= c_start])
-        context = Context(
-            _for_matching(left), _for_matching(right), _for_matching(text[c_start:c_end]),
-            _for_matching(sentence), section, text[c_start : q.start], _for_matching(carried),
-            _for_matching(text[subset_at:s_end]) if subset_at >= 0 else "",
-            _for_matching(text[clause_before_previous : q.start]), _for_matching(text[s_start : q.start]),
-            "" if _RIGHT_PREDICATE.match(right) else _for_matching(right),
-        )
-        items.append((q, context, original[s_start:s_end], (s_start, s_end)))
-    return items
-
-
-_SHARE_OF_TOTAL = re.compile(r"^[,、]?\s*占(?:[^,。;]{0,8})?(?:总数|总量|总件数|比)")
-_PER_UNIT = re.compile(r"每(?!年)|均|平均|人均")  # 每年 in an annual report is that year's count
-# a count restricted by a property (以乡镇政府为被申请人的案件12件, 涉及征地拆迁的8件) is a part of the
-# county's figure; a figure of the province or the nation is not the county's; a span of several
-# years (近三年, “七五”普法以来) is no one year's value
-# (县政府作为被告 is the reporter's own cases, no subset; 审结案件中维持37件 is a part by outcome)
-_SUBSET = re.compile(r"以(?![县区市旗](?:人民)?政府为)[^,。;]{1,12}为被(?:申请人|告)|涉及|(?:案件|事项|纠纷)中")
-_NEGATED = re.compile(r"未(?!成年|来)|尚未|没有")  # 2个乡镇未完成规范化达标: not standardised
-_OTHER_LEVEL = re.compile(r"(?<![在居列占])(?:全省|全国|省内)(?!率先|第一|前列|首位|排名|领先|唯一)")  # 全省共办理…; not 在全省率先…
-_MULTI_YEAR = re.compile(r"近[两二三四五六七八九十]年|[两二三四五六七八九十]年来|普法以来|五年以来|五年来")
-_NOT_COUNTS = (  # rates and durations: 均 before them is an average figure, not a rule per unit
-    "%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
-
-
 def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | None = None) -> Extraction:
     """Quantities and facts of one document's blocks (``doc_year``: the year the report covers)."""
     cat = cat or catalog()
@@ -242,7 +114,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
         previous_indicator = previous_year = last_prior = None
         sentence_facts: list[tuple] = []  # (indicator, year, end, fact index, topic scope, segment) of this sentence's facts
         last_sentence = None
-        for q, ctx, evidence, sentence_span in _block_items(block, rows):
+        for q, ctx, evidence, sentence_span in figure_contexts(block, rows):
             if sentence_span != last_sentence:
                 previous_indicator, previous_year, last_sentence = None, None, sentence_span
                 sentence_facts, last_prior = [], None
@@ -256,7 +128,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             matches, reason = _decide(q, ctx, cat, role, fact_year, previous, last_prior and last_prior[0])
             candidate = matches[0] if matches else None
             if matches:
-                broader = _broader_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
+                broader = broader_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
                 if broader is not None:
                     # 受理指派案件4459件,其中法律援助案件450件: the part names the indicator, the total was a wider count
                     total = facts.pop(broader)
@@ -264,7 +136,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
                     quantities[total.quantity_no].rule = None
                     quantities[total.quantity_no].reject_reason = f"broader_than_its_part: {total.indicator_code}"
                     sentence_facts = [f for f in sentence_facts if f[3] != broader]
-                reason = _part_of_a_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
+                reason = part_of_a_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
                 if reason:
                     matches = []
             record = QuantityRecord(
@@ -300,58 +172,6 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
                                    for k, m in enumerate(matches)]
         offset += len(block.text) + 1
     return Extraction(quantities, facts)
-
-
-def _broader_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts) -> int | None:
-    """The fact index of a total this figure names more precisely after 其中, or None.
-
-    The part is the indicator's figure and the total a wider count when
-    - the total was taken through a generic cue and a topic (受理指派案件4459件: 受理+案件, 援助 near)
-      and the part's own cue names the topic (其中法律援助案件450件), or
-    - the part has one of the indicator's defining words and the total none (执法人员1,650名,其中持证1,580名).
-    A total that names the indicator itself stays (办理公证2397件,其中国内公证1860件;
-    共学法20次,其中学习习近平法治思想6次).
-    """
-    if match.rule != "cue":
-        return None
-    ind = match.indicator
-    names_topic = bool(ind.topic) and any(word in match.cue for word in ind.topic)
-    defined = any(word in ctx.segment for word in ind.defining)
-    for earlier, earlier_year, end, index, scope, segment in sentence_facts:
-        if earlier != ind.code or earlier_year != year or "其中" not in text[end : q.start]:
-            continue
-        if (names_topic and scope != "none") or (defined and not any(word in segment for word in ind.defining)):
-            return index
-    return None
-
-
-def _part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts) -> str | None:
-    """Why a figure that names an indicator is a part, not the county's figure, or None.
-
-    - a breakdown after a total: 办理公证2397件,其中国内公证1860件 (the same indicator earlier in
-      the sentence for the same year, 其中 between them);
-    - a share: 受理治安类案件13件,占案件总数的22% (the next words give its share of a total);
-    - a rule per unit or an average: 每个村配备法律顾问1名, 均配备2名以上;
-    - a part by property (以乡镇政府为被申请人的案件12件), a figure of the province or nation
-      (全省共办理…), a span of several years (近三年共…).
-    """
-    code = match.indicator.code
-    for earlier, earlier_year, end, *_ in sentence_facts:
-        if earlier == code and earlier_year == year and "其中" in text[end : q.start]:
-            return f"breakdown_of_total: {code}"
-    if _SHARE_OF_TOTAL.search(text[q.end : q.end + 16]):
-        return f"share_of_total: {code}"
-    if _SUBSET.search(ctx.left):
-        return f"subset: {code}"
-    if _NEGATED.search(ctx.head):
-        return f"negated: {code}"
-    if _OTHER_LEVEL.search(ctx.clause_before) or _OTHER_LEVEL.match(ctx.sentence):
-        return f"other_level: {code}"
-    if _MULTI_YEAR.search(ctx.clause_before) or _MULTI_YEAR.match(ctx.sentence):
-        return f"multi_year: {code}"
-    if q.unit not in _NOT_COUNTS and match.rule != "shared_figure" and _PER_UNIT.search(ctx.left):
-        return f"per_unit: {code}"
-    return None
 
 
 def _carry(indicator: Indicator, rule: str) -> Match:

@@ -1,0 +1,136 @@
+"""The words around each figure of a block, as the indicator mapping reads them.
+
+Pure: a block in, for each figure its quantity, its ``Context`` (segment, clause, sentence,
+headings, and the words carried from elsewhere in the sentence), its evidence sentence and the
+sentence's span. This is where what attaches to a figure is decided: the noun after it
+(36场普法宣传活动), not the next phrase (…683件并整改问题); the noun a second measure shares
+(2次、100余件); the activity a headcount follows (培训4场次,参训18人次).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import opencc
+
+from ..ingest.model import Block
+from .mapping import Context, role_of
+from .quantities import Quantity, find_quantities, rules
+from .segments import clause_spans, sentence_spans, span_containing
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Text in simplified characters for matching (出庭應訴率 → 出庭应诉率), same length as the original.
+
+    OpenCC converts character by character here; should a conversion ever change the length,
+    the original is used so that spans stay valid.
+    """
+    converted = _t2s().convert(text)
+    return converted if len(converted) == len(text) else text
+
+
+def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quantity, Context, str]:
+    """A table cell's figure takes its words from the rest of its row (指标 | 数值 | 单位)."""
+    units = set(rules().units)
+    label = " ".join(c.text for c in row if c is not block and c.text not in units)
+    if q.unit is None:
+        unit = next((c.text for c in row if c.text in units), None)  # a 单位 column
+        if unit:
+            q = Quantity(q.start, q.end, q.text, q.value, q.lower, q.upper, unit, q.qualifier, q.masked)
+    row_text = " | ".join(c.text for c in row)
+    section = simplified(" ".join(block.section_path))
+    return q, Context(simplified(label), "", simplified(label), simplified(row_text), section, ""), row_text
+
+
+_QUOTES = str.maketrans("", "", "“”\"「」『』‘’")
+_ASIDE = re.compile(r"\((?:包括|含|包含)[^()]*\)")  # 结案(包括不予受理)86件: an aside, not the thing counted
+_RIGHT_STARTS_ELSEWHERE = ("和", "及", "与", "并", "同时", "其中", "且", "以及", "、")
+# a noun phrase does not start with an adverb or a predicate: 1235项全部实现网上可办, 39件中败诉2件
+_RIGHT_PREDICATE = re.compile(r"全部|均|已|都|实现|分别|达到|同比|较|比|占|中(?![心学小国级型医药])")
+_SAME_NOUN_JOINERS = ("、", "和", "及", "与", "")
+_RIGHT_CUT = ("并", "同时", "其中")
+_ADJECTIVE_ENDS = ("性", "型", "类")
+_PERSON_UNITS = ("人", "人次", "名")
+_HEADCOUNT_VERB = re.compile(r"(?:共|累计|共计)?(?:参训|参与培训|参加培训|培训|受训|参与|参加|覆盖|惠及|受益)(?:人员|人数)?(?:达|为|共)?$")
+
+
+def _for_matching(text: str) -> str:
+    """Words as matching sees them: quotes dropped (“一网通办”率 is 一网通办率), inclusion asides removed."""
+    return _ASIDE.sub("", text).translate(_QUOTES)
+
+
+def _attached_right(after: str) -> str:
+    """The words after a figure that belong to it: the noun it counts, not the next phrase.
+
+    36场普法宣传活动: the noun follows the figure. 评查案卷683件并整改问题: what follows 并 (and
+    和, 及, a list comma) is another phrase. Coordinated adjectives stay together:
+    16个行业性、专业性调解委员会.
+    """
+    if after.startswith(_RIGHT_STARTS_ELSEWHERE):
+        return ""
+    parts = after.split("、")
+    kept = parts[0]
+    for part in parts[1:]:
+        if not kept.endswith(_ADJECTIVE_ENDS):
+            break
+        kept += "、" + part
+    for word in _RIGHT_CUT:
+        kept = kept.split(word, 1)[0]
+    return kept
+
+
+def _previous_end(quantities: list[Quantity], figure: Quantity, floor: int) -> int:
+    return max([floor] + [p.end for p in quantities if p.end <= figure.start])
+
+
+def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, str, tuple[int, int]]]:
+    """(quantity, context for matching, evidence, sentence span) for each figure of a block."""
+    original = block.text
+    text = simplified(original)
+    quantities = find_quantities(text)
+    if block.kind == "table_cell":
+        row = rows[(block.location.page, block.location.table, block.location.row)]
+        return [(*_table_contexts(block, row, q), (0, len(text))) for q in quantities]
+    sentences = sentence_spans(text)
+    section = simplified(" ".join(block.section_path))
+    is_change = [role_of(text[max(0, q.start - 12) : q.start])[0] == "change" for q in quantities]
+    items = []
+    for i, q in enumerate(quantities):
+        s_start, s_end = span_containing(sentences, q.start)
+        clauses = clause_spans(text, s_start, s_end)
+        c_start, c_end = span_containing(clauses, q.start)
+        prev_end = max([c_start] + [p.end for p in quantities[:i] if p.end <= q.start and p.end > c_start])
+        next_start = min([c_end] + [n.start for n in quantities[i + 1 :] if n.start >= q.end and n.start < c_end])
+        left = text[prev_end : q.start]
+        if prev_end > c_start and left.strip() in _SAME_NOUN_JOINERS:
+            # 清理规范性文件2次、100余件, 专题研究法治工作3次和5次: the next figure shares the noun
+            previous_figure = next(p for p in reversed(quantities[:i]) if p.end == prev_end)
+            left = text[max(c_start, _previous_end(quantities, previous_figure, c_start)) : previous_figure.start]
+        right = _attached_right(text[q.end : next_start])
+        first_in_clause = prev_end == c_start
+        # back to the previous figure that is a level, not a change (案件同比增长15%,达到856件)
+        carried_from = max([s_start] + [p.end for j, p in enumerate(quantities[:i])
+                                         if s_start <= p.end <= c_start and not is_change[j]])
+        carried = text[carried_from:c_start] if first_in_clause else ""
+        if q.unit in _PERSON_UNITS and _HEADCOUNT_VERB.match(left.strip(" ,、")):
+            carried = text[s_start : q.start - len(left)]  # 执法人员培训4场次,参训18人次: the people of the activity just named
+        # what follows 其中 is about a part: its words do not describe a figure before it
+        # (召开常务会议21次,其中专题研究法治工作3次: the 21 are not rule-of-law meetings)
+        subset_at = text.find("其中", q.end, s_end)
+        sentence = text[s_start : subset_at if subset_at >= 0 else s_end]
+        clause_before_previous = max([s_start] + [a for a, b in clauses if b <= c_start])
+        context = Context(
+            _for_matching(left), _for_matching(right), _for_matching(text[c_start:c_end]),
+            _for_matching(sentence), section, text[c_start : q.start], _for_matching(carried),
+            _for_matching(text[subset_at:s_end]) if subset_at >= 0 else "",
+            _for_matching(text[clause_before_previous : q.start]), _for_matching(text[s_start : q.start]),
+            "" if _RIGHT_PREDICATE.match(right) else _for_matching(right),
+        )
+        items.append((q, context, original[s_start:s_end], (s_start, s_end)))
+    return items

@@ -1,0 +1,78 @@
+"""Sentence-level rules: when a figure that names an indicator is a part, not the county's figure.
+
+Pure functions over the block text, the figure, its context and the sentence's earlier facts.
+Each returns the reason kept in ``quantities.reject_reason`` (or the total a part replaces), so
+``shufa extract --explain`` can say why a figure was not taken.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .mapping import Context, Match
+from .quantities import Quantity
+
+_SHARE_OF_TOTAL = re.compile(r"^[,、]?\s*占(?:[^,。;]{0,8})?(?:总数|总量|总件数|比)")
+_PER_UNIT = re.compile(r"每(?!年)|均|平均|人均")  # 每年 in an annual report is that year's count
+# a count restricted by a property (以乡镇政府为被申请人的案件12件, 涉及征地拆迁的8件) is a part of the
+# county's figure; a figure of the province or the nation is not the county's; a span of several
+# years (近三年, “七五”普法以来) is no one year's value
+# (县政府作为被告 is the reporter's own cases, no subset; 审结案件中维持37件 is a part by outcome)
+_SUBSET = re.compile(r"以(?![县区市旗](?:人民)?政府为)[^,。;]{1,12}为被(?:申请人|告)|涉及|(?:案件|事项|纠纷)中")
+_NEGATED = re.compile(r"未(?!成年|来)|尚未|没有")  # 2个乡镇未完成规范化达标: not standardised
+_OTHER_LEVEL = re.compile(r"(?<![在居列占])(?:全省|全国|省内)(?!率先|第一|前列|首位|排名|领先|唯一)")  # 全省共办理…; not 在全省率先…
+_MULTI_YEAR = re.compile(r"近[两二三四五六七八九十]年|[两二三四五六七八九十]年来|普法以来|五年以来|五年来")
+_NOT_COUNTS = (  # rates and durations: 均 before them is an average figure, not a rule per unit
+    "%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
+
+
+def broader_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts) -> int | None:
+    """The fact index of a total this figure names more precisely after 其中, or None.
+
+    The part is the indicator's figure and the total a wider count when
+    - the total was taken through a generic cue and a topic (受理指派案件4459件: 受理+案件, 援助 near)
+      and the part's own cue names the topic (其中法律援助案件450件), or
+    - the part has one of the indicator's defining words and the total none (执法人员1,650名,其中持证1,580名).
+    A total that names the indicator itself stays (办理公证2397件,其中国内公证1860件;
+    共学法20次,其中学习习近平法治思想6次).
+    """
+    if match.rule != "cue":
+        return None
+    ind = match.indicator
+    names_topic = bool(ind.topic) and any(word in match.cue for word in ind.topic)
+    defined = any(word in ctx.segment for word in ind.defining)
+    for earlier, earlier_year, end, index, scope, segment in sentence_facts:
+        if earlier != ind.code or earlier_year != year or "其中" not in text[end : q.start]:
+            continue
+        if (names_topic and scope != "none") or (defined and not any(word in segment for word in ind.defining)):
+            return index
+    return None
+
+
+def part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts) -> str | None:
+    """Why a figure that names an indicator is a part, not the county's figure, or None.
+
+    - a breakdown after a total: 办理公证2397件,其中国内公证1860件 (the same indicator earlier in
+      the sentence for the same year, 其中 between them);
+    - a share: 受理治安类案件13件,占案件总数的22% (the next words give its share of a total);
+    - a rule per unit or an average: 每个村配备法律顾问1名, 均配备2名以上;
+    - a part by property (以乡镇政府为被申请人的案件12件), a figure of the province or nation
+      (全省共办理…), a span of several years (近三年共…).
+    """
+    code = match.indicator.code
+    for earlier, earlier_year, end, *_ in sentence_facts:
+        if earlier == code and earlier_year == year and "其中" in text[end : q.start]:
+            return f"breakdown_of_total: {code}"
+    if _SHARE_OF_TOTAL.search(text[q.end : q.end + 16]):
+        return f"share_of_total: {code}"
+    if _SUBSET.search(ctx.left):
+        return f"subset: {code}"
+    if _NEGATED.search(ctx.head):
+        return f"negated: {code}"
+    if _OTHER_LEVEL.search(ctx.clause_before) or _OTHER_LEVEL.match(ctx.sentence):
+        return f"other_level: {code}"
+    if _MULTI_YEAR.search(ctx.clause_before) or _MULTI_YEAR.match(ctx.sentence):
+        return f"multi_year: {code}"
+    if q.unit not in _NOT_COUNTS and match.rule != "shared_figure" and _PER_UNIT.search(ctx.left):
+        return f"per_unit: {code}"
+    return None
