@@ -10,6 +10,7 @@ sentence's span. This is where what attaches to a figure is decided: the noun af
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 import opencc
@@ -17,7 +18,7 @@ import opencc
 from ..ingest.model import Block
 from .mapping import Context, role_of
 from .quantities import Quantity, find_quantities, rules
-from .segments import clause_spans, sentence_spans, span_containing
+from .segments import clause_spans, sentence_spans
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +49,10 @@ def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quanti
     return q, Context(simplified(label), "", simplified(label), simplified(row_text), section, ""), row_text
 
 
+# How far back the activity a figure follows, and the subject of its sentence, are looked for:
+# bounds that keep a sentence of thousands of figures linear.
+NEAR_CHARS = 80
+LEAD_CHARS = 160
 _QUOTES = str.maketrans("", "", "“”\"「」『』‘’")
 _ASIDE = re.compile(r"\((?:包括|含|包含)[^()]*\)")  # 结案(包括不予受理)86件: an aside, not the thing counted
 _RIGHT_STARTS_ELSEWHERE = ("和", "及", "与", "并", "同时", "其中", "且", "以及", "、")
@@ -60,6 +65,7 @@ _PERSON_UNITS = ("人", "人次", "名")
 _HEADCOUNT_VERB = re.compile(r"(?:共|累计|共计)?(?:参训|参与培训|参加培训|培训|受训|参与|参加|覆盖|惠及|受益)(?:人员|人数)?(?:达|为|共)?$")
 
 
+@lru_cache(maxsize=1024)  # a sentence's text is asked for once per figure in it
 def _for_matching(text: str) -> str:
     """Words as matching sees them: quotes dropped (“一网通办”率 is 一网通办率), inclusion asides removed."""
     return _ASIDE.sub("", text).translate(_QUOTES)
@@ -85,12 +91,17 @@ def _attached_right(after: str) -> str:
     return kept
 
 
-def _previous_end(quantities: list[Quantity], figure: Quantity, floor: int) -> int:
-    return max([floor] + [p.end for p in quantities if p.end <= figure.start])
+def _containing(spans: list[tuple[int, int]], starts: list[int], pos: int) -> tuple[int, int]:
+    """The span holding ``pos`` (spans sorted and contiguous): a binary search, not a scan."""
+    return spans[max(0, bisect_right(starts, pos) - 1)]
 
 
 def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, str, tuple[int, int]]]:
-    """(quantity, context for matching, evidence, sentence span) for each figure of a block."""
+    """(quantity, context for matching, evidence, sentence span) for each figure of a block.
+
+    Linear in the figures of a block: each looks only at its neighbours and back through its
+    own sentence, so a block of thousands of figures costs no more per figure than a short one.
+    """
     original = block.text
     text = simplified(original)
     quantities = find_quantities(text)
@@ -98,25 +109,37 @@ def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, s
         row = rows[(block.location.page, block.location.table, block.location.row)]
         return [(*_table_contexts(block, row, q), (0, len(text))) for q in quantities]
     sentences = sentence_spans(text)
+    sentence_starts = [a for a, _ in sentences]
+    clauses_of: dict[tuple[int, int], tuple[list, list]] = {}
     section = simplified(" ".join(block.section_path))
     is_change = [role_of(text[max(0, q.start - 12) : q.start])[0] == "change" for q in quantities]
     items = []
     for i, q in enumerate(quantities):
-        s_start, s_end = span_containing(sentences, q.start)
-        clauses = clause_spans(text, s_start, s_end)
-        c_start, c_end = span_containing(clauses, q.start)
-        prev_end = max([c_start] + [p.end for p in quantities[:i] if p.end <= q.start and p.end > c_start])
-        next_start = min([c_end] + [n.start for n in quantities[i + 1 :] if n.start >= q.end and n.start < c_end])
+        s_start, s_end = _containing(sentences, sentence_starts, q.start)
+        if (s_start, s_end) not in clauses_of:
+            spans = clause_spans(text, s_start, s_end)
+            clauses_of[(s_start, s_end)] = (spans, [a for a, _ in spans])
+        clauses, clause_starts = clauses_of[(s_start, s_end)]
+        c_start, c_end = _containing(clauses, clause_starts, q.start)  # (clauses[clause_no] below)
+        previous = quantities[i - 1] if i > 0 and quantities[i - 1].end > c_start else None
+        following = quantities[i + 1] if i + 1 < len(quantities) and quantities[i + 1].start < c_end else None
+        prev_end = previous.end if previous else c_start
+        next_start = following.start if following else c_end
         left = text[prev_end : q.start]
-        if prev_end > c_start and left.strip() in _SAME_NOUN_JOINERS:
+        if previous and left.strip() in _SAME_NOUN_JOINERS:
             # 清理规范性文件2次、100余件, 专题研究法治工作3次和5次: the next figure shares the noun
-            previous_figure = next(p for p in reversed(quantities[:i]) if p.end == prev_end)
-            left = text[max(c_start, _previous_end(quantities, previous_figure, c_start)) : previous_figure.start]
+            before_previous = quantities[i - 2].end if i >= 2 else c_start
+            left = text[max(c_start, before_previous) : previous.start]
         right = _attached_right(text[q.end : next_start])
-        first_in_clause = prev_end == c_start
+        first_in_clause = previous is None
         # back to the previous figure that is a level, not a change (案件同比增长15%,达到856件)
-        carried_from = max([s_start] + [p.end for j, p in enumerate(quantities[:i])
-                                         if s_start <= p.end <= c_start and not is_change[j]])
+        carried_from = s_start
+        for j in range(i - 1, -1, -1):
+            if quantities[j].end < s_start:
+                break
+            if quantities[j].end <= c_start and not is_change[j]:
+                carried_from = quantities[j].end
+                break
         carried = text[carried_from:c_start] if first_in_clause else ""
         if q.unit in _PERSON_UNITS and _HEADCOUNT_VERB.match(left.strip(" ,、")):
             carried = text[s_start : q.start - len(left)]  # 执法人员培训4场次,参训18人次: the people of the activity just named
@@ -124,12 +147,14 @@ def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, s
         # (召开常务会议21次,其中专题研究法治工作3次: the 21 are not rule-of-law meetings)
         subset_at = text.find("其中", q.end, s_end)
         sentence = text[s_start : subset_at if subset_at >= 0 else s_end]
-        clause_before_previous = max([s_start] + [a for a, b in clauses if b <= c_start])
+        clause_no = max(0, bisect_right(clause_starts, q.start) - 1)
+        clause_before_previous = clauses[clause_no - 1][0] if clause_no > 0 else s_start
         context = Context(
             _for_matching(left), _for_matching(right), _for_matching(text[c_start:c_end]),
             _for_matching(sentence), section, text[c_start : q.start], _for_matching(carried),
             _for_matching(text[subset_at:s_end]) if subset_at >= 0 else "",
-            _for_matching(text[clause_before_previous : q.start]), _for_matching(text[s_start : q.start]),
+            _for_matching(text[max(clause_before_previous, q.start - NEAR_CHARS) : q.start]),
+            text[max(s_start, q.start - LEAD_CHARS) : q.start],
             "" if _RIGHT_PREDICATE.match(right) else _for_matching(right),
         )
         items.append((q, context, original[s_start:s_end], (s_start, s_end)))

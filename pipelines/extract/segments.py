@@ -44,10 +44,3 @@ def clause_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         clause_start = m.end()
     spans.append((clause_start, end))
     return spans
-
-
-def span_containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for a, b in spans:
-        if a <= pos < b:
-            return a, b
-    return spans[-1]
