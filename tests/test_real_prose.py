@@ -46,7 +46,11 @@ BREAKDOWNS = [
     case("办理政府信息公开申请47件。"),
     # a count restricted by a property, or by the respondent
     case("以乡镇政府为被申请人的复议案件7件。"),
-    # ... but the reporting government's own cases are its figure
+    # applications against the county government are decided by the city: not the county's docket
+    case("以县政府为被申请人的行政复议案件11件。"),
+    # a legal-aid breakdown by type names no lawsuits
+    case("办理法律援助案件870件,其中刑事案件330件、民事案件528件、行政案件12件。", ("legal_aid_cases", 870)),
+    # ... but the reporting government's own lawsuits are its figure
     case("县政府作为被告的行政应诉案件23件。", ("litigation_cases", 23)),
     # a total over several catalog things is neither's value
     case("完成规范性文件、重大行政决策等合法性审查162件。"),

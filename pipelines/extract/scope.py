@@ -17,8 +17,9 @@ _PER_UNIT = re.compile(r"每(?!年)|均|平均|人均")  # 每年 in an annual r
 # a count restricted by a property (以乡镇政府为被申请人的案件12件, 涉及征地拆迁的8件) is a part of the
 # county's figure; a figure of the province or the nation is not the county's; a span of several
 # years (近三年, “七五”普法以来) is no one year's value
-# (县政府作为被告 is the reporter's own cases, no subset; 审结案件中维持37件 is a part by outcome)
-_SUBSET = re.compile(r"以(?![县区市旗](?:人民)?政府为)[^,。;]{1,12}为被(?:申请人|告)|涉及|(?:案件|事项|纠纷)中")
+# (县政府作为被告的应诉案件 are the reporter's own lawsuits, the litigation figure; reconsideration cases
+# with any 被申请人 are another organ's docket; 审结案件中维持37件 is a part by outcome)
+_SUBSET = re.compile(r"以(?![县区市旗](?:人民)?政府为被告)[^,。;]{1,12}为被(?:申请人|告)|涉及|(?:案件|事项|纠纷)中")
 _NEGATED = re.compile(r"未(?!成年|来)|尚未|没有")  # 2个乡镇未完成规范化达标: not standardised
 _OTHER_LEVEL = re.compile(r"(?<![在居列占])(?:全省|全国|省内)(?!率先|第一|前列|首位|排名|领先|唯一)")  # 全省共办理…; not 在全省率先…
 _MULTI_YEAR = re.compile(r"近[两二三四五六七八九十]年|[两二三四五六七八九十]年来|普法以来|五年以来|五年来")
