@@ -152,6 +152,8 @@ OBJECT_BEFORE_FIGURE = [
     case("对以县政府名义印发的14件规范性文件开展合法性审核。", ("normative_docs_reviewed", 14)),
     case("对县政府拟签订的57份协议进行审查。", ("contracts_reviewed", 57)),
     case("县政府现有6名法律顾问。", ("legal_advisors", 6)),
+    # village legal advisers are not the government's
+    case("全县共有村(社区)法律顾问152名。"),
     # the noun after 的 is what is counted: 意见 before it does not rule it out
     case("由司法局出具审核意见的规范性文件共31件。", ("normative_docs_reviewed", 31)),
 ]
