@@ -114,6 +114,9 @@ SHARED_CUE_DIFFERENT_THING = [
     # an activity of another kind is no publicity event, whatever its name says
     case("开展法治督察活动3次。"),
     case("开展安全生产宣传活动24场。"),
+    # publicity items counted in 件, application papers not
+    case("发放法治宣传资料7.2万余份、宣传品1.8万件。", ("publicity_materials", 72000), ("publicity_materials", 18000)),
+    case("精简申请材料36件。"),
     # a cadre-training audience is not the public reached by publicity
     case("组织全县干部职工学习《民法典》等法律法规9次,覆盖900余人次。", ("law_study_sessions", 9)),
     case("接访日共接待群众86人次。"),
