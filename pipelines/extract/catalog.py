@@ -74,6 +74,15 @@ class Catalog:
                     index.setdefault(part, []).append((position, frozenset(cue.parts)))
         return index
 
+    @cached_property
+    def with_objects(self) -> dict[str, tuple[Indicator, ...]]:
+        """Per category, the indicators that name their counted nouns (``objects``): the combined-count check."""
+        grouped: dict[str, list[Indicator]] = {}
+        for indicator in self.indicators:
+            if indicator.objects:
+                grouped.setdefault(indicator.category, []).append(indicator)
+        return {category: tuple(found) for category, found in grouped.items()}
+
     def candidates(self, text: str) -> tuple[Indicator, ...]:
         """Indicators with a cue whose parts all occur in ``text``: the only ones worth scoring.
 

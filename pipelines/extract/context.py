@@ -13,17 +13,11 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-import opencc
-
 from ..ingest.model import Block
+from ..ingest.normalize import t2s
 from .mapping import Context, role_of
 from .quantities import Quantity, find_quantities, rules
 from .segments import clause_spans, sentence_spans
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
 
 
 def simplified(text: str) -> str:
@@ -32,7 +26,7 @@ def simplified(text: str) -> str:
     OpenCC converts character by character here; should a conversion ever change the length,
     the original is used so that spans stay valid.
     """
-    converted = _t2s().convert(text)
+    converted = t2s().convert(text)
     return converted if len(converted) == len(text) else text
 
 

@@ -22,7 +22,7 @@ from .catalog import Catalog, Indicator, catalog
 from .context import figure_contexts
 from .mapping import Context, Match, match_indicators, role_of, stated_year, unit_fits
 from .quantities import Quantity
-from .scope import broader_total, part_of_a_total
+from .scope import SentenceFact, broader_total, part_of_a_total
 
 CONTEXT_CHARS = 20
 REVIEW_BELOW = 0.9  # facts under this confidence are flagged needs_review (see README: what confidence means)
@@ -112,7 +112,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
     offset = 0
     for block in blocks:
         previous_indicator = previous_year = last_prior = None
-        sentence_facts: list[tuple] = []  # (indicator, year, end, fact index, topic scope, segment) of this sentence's facts
+        sentence_facts: list[SentenceFact] = []  # this sentence's facts so far
         last_sentence = None
         for q, ctx, evidence, sentence_span in figure_contexts(block, rows):
             if sentence_span != last_sentence:
@@ -135,7 +135,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
                     quantities[total.quantity_no].indicator_code = None
                     quantities[total.quantity_no].rule = None
                     quantities[total.quantity_no].reject_reason = f"broader_than_its_part: {total.indicator_code}"
-                    sentence_facts = [f for f in sentence_facts if f[3] != broader]
+                    sentence_facts = [f for f in sentence_facts if f.index != broader]
                 reason = part_of_a_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
                 if reason:
                     matches = []
@@ -168,7 +168,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             if matches and role == "value":
                 previous_indicator, previous_year = matches[0].indicator, fact_year
                 first = len(facts) - len(matches)
-                sentence_facts += [(m.indicator.code, fact_year, q.end, first + k, m.scope, ctx.segment)
+                sentence_facts += [SentenceFact(m.indicator.code, fact_year, q.end, first + k, m.scope, ctx.segment)
                                    for k, m in enumerate(matches)]
         offset += len(block.text) + 1
     return Extraction(quantities, facts)

@@ -11,7 +11,7 @@ previous year (较上年的412件) is a value of that year for the indicator of 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .catalog import Catalog, Cue, Indicator
 from .quantities import Quantity
@@ -44,8 +44,8 @@ class Context:
     clause_before: str  # clause text before the figure (for years)
     carried: str = ""  # earlier clauses of the sentence, back to the previous figure (topic carried over)
     subset: str = ""  # what the sentence says after a later 其中 (a part of what the figure counts)
-    before: str = ""  # the figure's clause and the one before it, up to the figure (what activity it follows)
-    lead: str = ""  # the whole sentence up to the figure (its subject)
+    before: str = ""  # the figure's clause and the one before it, up to the figure (what activity it follows), bounded
+    lead: str = ""  # the sentence up to the figure, bounded (its subject)
     noun_after: str = ""  # ``right`` when it is a noun the figure counts, "" when it is a predicate (全部实现网上可办)
 
     @property
@@ -69,7 +69,7 @@ class Match:
     confidence: float
     cue: str = ""
     scope: str = ""  # segment | clause | sentence | section | none: where the topic word was found
-    rule: str = "cue"  # cue | carried_noun | prior_year | parallel_year | shared_figure
+    rule: str = "cue"  # cue | carried_noun | shared_figure | prior_year | level_after_prior | parallel_year
 
 
 def role_of(left: str) -> tuple[str, int | None]:
@@ -119,12 +119,6 @@ def _cue_distance(ctx: Context, parts: tuple[str, ...]) -> float | None:
             return None
         worst = max(worst, min(options))
     return worst
-
-
-def _without(text: str, words: tuple[str, ...]) -> str:
-    for word in words:
-        text = text.replace(word, " ")
-    return text
 
 
 def _topic_scope(ctx: Context, ind: Indicator, cue: Cue | None = None) -> str | None:
@@ -209,9 +203,10 @@ def _ruled_out(ctx: Context, ind: Indicator) -> str | None:
     return None
 
 
-def _objects_named(segment: str, matches: list[Match], candidates) -> list[str]:
-    """Indicators (among the candidates of the figure's unit family) whose counted noun the segment names."""
-    return [ind.code for ind in candidates if ind.objects and any(o in segment for o in ind.objects)]
+def _objects_named(q: Quantity, segment: str, category: str, catalog: Catalog) -> list[str]:
+    """Indicators of the category, in units the figure fits, whose counted noun the segment names."""
+    return [ind.code for ind in catalog.with_objects.get(category, ())
+            if unit_fits(q, ind) and any(o in segment for o in ind.objects)]
 
 
 def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[Match], str | None]:
@@ -227,10 +222,8 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
     if not matches and ctx.carried and not _WORD.search(ctx.right):
         # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
         # takes the noun from an earlier clause of the sentence
-        decided_by = Context(ctx.carried + ctx.left, ctx.right, ctx.clause, ctx.sentence, ctx.section,
-                             ctx.clause_before, subset=ctx.subset, before=ctx.before, lead=ctx.lead,
-                             noun_after=ctx.noun_after)
-        matches = [Match(m.indicator, m.score, round(m.confidence - 0.15, 2), m.cue, m.scope, "carried_noun")
+        decided_by = replace(ctx, left=ctx.carried + ctx.left)
+        matches = [replace(m, confidence=round(m.confidence - 0.15, 2), rule="carried_noun")
                    for ind in catalog.candidates(decided_by.segment) if (m := score(q, decided_by, ind))]
     if q.unit is None and matches:
         # a bare number (培育800法律明白人) counts only when its noun follows at once
@@ -243,10 +236,9 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
         return [], next((why for ind in candidates if unit_fits(q, ind) and (why := _ruled_out(ctx, ind))), None)
     matches.sort(key=lambda m: m.score, reverse=True)
     shared = bool(_SHARED_FIGURE.search(ctx.left.rstrip()))
-    same_family = [ind for ind in catalog.indicators if ind.category == matches[0].indicator.category and unit_fits(q, ind)]
-    named = _objects_named(decided_by.segment, matches, same_family)
+    named = _objects_named(q, decided_by.segment, matches[0].indicator.category, catalog)
     if len(named) > 1 and not shared:
         return [], "combined: " + ", ".join(named)
     if shared:
-        return [Match(m.indicator, m.score, m.confidence, m.cue, m.scope, "shared_figure") for m in matches], None
+        return [replace(m, rule="shared_figure") for m in matches], None
     return matches[:1], None

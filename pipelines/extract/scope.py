@@ -8,9 +8,21 @@ Each returns the reason kept in ``quantities.reject_reason`` (or the total a par
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .mapping import Context, Match
 from .quantities import Quantity
+
+class SentenceFact(NamedTuple):
+    """A fact taken earlier in the same sentence, as the part-of-a-total rules need it."""
+
+    indicator: str
+    year: int | None
+    end: int  # where its figure ends in the block text
+    index: int  # its position in the document's facts
+    topic_scope: str
+    segment: str
+
 
 _SHARE_OF_TOTAL = re.compile(r"^[,、]?\s*占(?:[^,。;]{0,8})?(?:总数|总量|总件数|比)")
 _PER_UNIT = re.compile(r"每(?!年)|均|平均|人均")  # 每年 in an annual report is that year's count
@@ -27,7 +39,7 @@ _NOT_COUNTS = (  # rates and durations: 均 before them is an average figure, no
     "%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
 
 
-def broader_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts) -> int | None:
+def broader_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts: list[SentenceFact]) -> int | None:
     """The fact index of a total this figure names more precisely after 其中, or None.
 
     The part is the indicator's figure and the total a wider count when
@@ -42,15 +54,16 @@ def broader_total(text: str, q: Quantity, ctx: Context, match: Match, year, sent
     ind = match.indicator
     names_topic = bool(ind.topic) and any(word in match.cue for word in ind.topic)
     defined = any(word in ctx.segment for word in ind.defining)
-    for earlier, earlier_year, end, index, scope, segment in sentence_facts:
-        if earlier != ind.code or earlier_year != year or "其中" not in text[end : q.start]:
+    for earlier in sentence_facts:
+        if earlier.indicator != ind.code or earlier.year != year or "其中" not in text[earlier.end : q.start]:
             continue
-        if (names_topic and scope != "none") or (defined and not any(word in segment for word in ind.defining)):
-            return index
+        if (names_topic and earlier.topic_scope != "none") or (
+                defined and not any(word in earlier.segment for word in ind.defining)):
+            return earlier.index
     return None
 
 
-def part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts) -> str | None:
+def part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts: list[SentenceFact]) -> str | None:
     """Why a figure that names an indicator is a part, not the county's figure, or None.
 
     - a breakdown after a total: 办理公证2397件,其中国内公证1860件 (the same indicator earlier in
@@ -61,8 +74,8 @@ def part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, se
       (全省共办理…), a span of several years (近三年共…).
     """
     code = match.indicator.code
-    for earlier, earlier_year, end, *_ in sentence_facts:
-        if earlier == code and earlier_year == year and "其中" in text[end : q.start]:
+    for earlier in sentence_facts:
+        if earlier.indicator == code and earlier.year == year and "其中" in text[earlier.end : q.start]:
             return f"breakdown_of_total: {code}"
     if _SHARE_OF_TOTAL.search(text[q.end : q.end + 16]):
         return f"share_of_total: {code}"

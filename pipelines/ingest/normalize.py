@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SHARING_SITE_MARKERS = re.compile(r"##\s*paid\s*(?:begin|end)\s*##", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
@@ -25,3 +26,11 @@ def normalize_text(text: str) -> str:
     text = _SHARING_SITE_MARKERS.sub("", text)
     text = _WHITESPACE.sub(" ", text).strip()
     return _SPACE_BETWEEN_CJK.sub("", text)
+
+
+@lru_cache(maxsize=1)
+def t2s():
+    """OpenCC's traditional → simplified converter, built once (metadata and extraction both match in simplified)."""
+    import opencc  # a C extension: loaded only when a text is read
+
+    return opencc.OpenCC("t2s")

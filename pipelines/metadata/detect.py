@@ -23,6 +23,9 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import PurePath
 
+import cn2an
+
+from ..ingest.normalize import t2s
 from .admin_divisions import AdminUnit, admin_index, units_for_code
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|以来)")  # 2024以来 is written for 2024年以来
@@ -33,7 +36,6 @@ HEAD_CHARS = 300  # how much opening text stands in for a missing title
 TITLE_LINE_CHARS = 60  # a line longer than this is prose, not a title
 HEAD_LINES = 12  # how many opening lines may hold the report's title under a site's page header
 _SENTENCE_END = re.compile(r"[。;;!?!?]")
-_NUMERAL = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
 
 
 @dataclass(frozen=True)
@@ -82,20 +84,13 @@ def patterns() -> Patterns:
     )
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc  # a C extension: loaded only when a text is read
-
-    return opencc.OpenCC("t2s")
-
-
 def simplified(text: str) -> str:
     """``text`` in simplified characters, so that 東城區 and 谷城縣 match their names.
 
     Metadata keeps no offsets into the text, so the length may change here (unlike the
     extractor's conversion, which must keep spans valid).
     """
-    return _t2s().convert(text) if text else text
+    return t2s().convert(text) if text else text
 
 
 @lru_cache(maxsize=1)
@@ -314,16 +309,12 @@ def year_in_body(text: str) -> int | None:
 
 
 def _numeral(text: str) -> int | None:
-    """二 → 2, 十二 → 12, 四十 → 40, 42 → 42; None for anything else."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        return _NUMERAL.get(text) if len(text) == 1 else None
-    tens, _, units = text.partition("十")
+    """二 → 2, 十二 → 12, 两 → 2, 42 → 42 (cn2an, as the extractor reads numerals); None for anything else."""
     try:
-        return (_NUMERAL[tens] if tens else 1) * 10 + (_NUMERAL[units] if units else 0)
-    except KeyError:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, IndexError, TypeError):
         return None
+    return int(value) if float(value).is_integer() else None
 
 
 def year_of_anniversary(text: str) -> int | None:
