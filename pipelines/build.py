@@ -13,6 +13,7 @@ import dagster as dg
 
 from .defs.resources import build_resources
 from .definitions import defs
+from .warehouse.build_lock import BuildLocked
 from .warehouse.summary import BuildSummary, summarise
 
 
@@ -28,12 +29,25 @@ def _root_cause(error) -> str:
     return error.message.strip()
 
 
+def _lock_refusal(result) -> str | None:
+    """The lock's message when the run stopped because another build held the lock (raised while
+    the run's resources were set up, before any step)."""
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        if event.event_type_value == "RESOURCE_INIT_FAILURE" and error is not None and BuildLocked.PREFIX in error.message:
+            return error.message.split(": ", 1)[-1].strip()
+    return None
+
+
 def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING", full_refresh: bool = False,
-          progress: bool = False) -> BuildSummary:
+          progress: bool = False, wait: bool = False) -> BuildSummary:
+    """One run of every asset and check. Another build of ``warehouse`` running makes it wait
+    (``wait``) or return at once with ``locked`` set."""
     definitions = defs()
     result = dg.materialize(
         [*definitions.assets, *definitions.asset_checks],
-        resources=build_resources(raw_dir, warehouse, full_refresh=full_refresh, progress=progress),
+        resources=build_resources(raw_dir, warehouse, full_refresh=full_refresh, progress=progress,
+                                  wait_for_lock=wait),
         instance=_instance(),
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         raise_on_error=False,
@@ -44,6 +58,9 @@ def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING", full_refre
         if not evaluation.passed
     ]
     if not result.success:
+        locked = _lock_refusal(result)
+        if locked:
+            return BuildSummary(success=False, locked=True, failure=locked)
         messages = [
             f"{event.step_key}: {_root_cause(event.step_failure_data.error)}"
             for event in result.all_events

@@ -13,9 +13,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from .. import settings
 from ..ingest.document import MiB, ReadLimits
+from ..warehouse.build_lock import BuildLock
 
 
 def warehouse_connection(warehouse: DuckDBResource):
@@ -47,9 +49,23 @@ class RawCorpus(dg.ConfigurableResource):
 
 
 class Publication(dg.ConfigurableResource):
-    """The published warehouse file and its draft: start a draft, publish it atomically."""
+    """The published warehouse file and its draft: start a draft, publish it atomically.
+
+    The run holds the warehouse's build lock from resource setup to teardown (once per run with
+    the in-process executor every job here uses), so no other build can touch the draft meanwhile.
+    """
 
     published_path: str
+    wait_for_lock: bool = False  # queue behind a running build instead of refusing
+    _lock: BuildLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._lock = BuildLock(self.published)
+        self._lock.acquire(wait=self.wait_for_lock)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
     @property
     def published(self) -> Path:
@@ -68,14 +84,24 @@ class Publication(dg.ConfigurableResource):
             shutil.copyfile(self.published, self.draft)
 
     def publish(self) -> None:
-        """Checkpoint the draft into one self-contained file and move it over the published one."""
+        """Checkpoint the draft into one self-contained file and move it over the published one.
+
+        A missing draft is refused, never opened: ``duckdb.connect`` would create an empty file and
+        publish a warehouse with no tables.
+        """
+        if not self.draft.is_file():
+            raise FileNotFoundError(f"the draft {self.draft} is gone; {self.published} left as it was")
         with duckdb.connect(str(self.draft)) as con:
             con.execute("CHECKPOINT")
+            tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "documents" not in tables:
+            raise RuntimeError(f"the draft {self.draft} holds no documents table; {self.published} left as it was")
         os.replace(self.draft, self.published)
 
 
 def build_resources(
-    raw_dir: Path | None = None, warehouse: Path | None = None, full_refresh: bool = False, progress: bool = False
+    raw_dir: Path | None = None, warehouse: Path | None = None, full_refresh: bool = False, progress: bool = False,
+    wait_for_lock: bool = False,
 ) -> dict[str, object]:
     """Resources for a run; unset arguments fall back to SHUFA_* environment variables, then defaults."""
     published = warehouse or settings.warehouse_path()
@@ -90,7 +116,7 @@ def build_resources(
             progress_to_stderr=progress,
         ),
         "warehouse": DuckDBResource(database=str(settings.draft_path(published))),
-        "publication": Publication(published_path=str(published)),
+        "publication": Publication(published_path=str(published), wait_for_lock=wait_for_lock),
     }
 
 

@@ -22,6 +22,7 @@ class BuildSummary:
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (path, kind, reason)
     failed_checks: list[str] = field(default_factory=list)
     failure: str | None = None  # why the run failed, when it did
+    locked: bool = False  # another build of the warehouse was running; nothing was done
     run: dict = field(default_factory=dict)  # this run's ingest_runs row
 
 
