@@ -17,7 +17,9 @@ ERROR_KINDS: dict[str, str] = {
     "unreadable_encoding": "the text encoding could not be determined",
     "no_text": "the file parsed but holds no text",
     "timeout": "reading the file took longer than the per-document limit",
+    "out_of_memory": "reading the file needed more memory than the per-worker limit allows",
     "read_failed": "an unexpected error while reading the file",
+    "extraction_failed": "the file was read, but extracting its figures failed or ran past the per-document limit",
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
@@ -31,6 +33,35 @@ class ExtractionSummary:
     quantities: int
     facts: int
     masked_facts: int
+    failed: int = 0  # documents whose extraction raised or ran out of time
+
+
+class ExtractionTimeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise ExtractionTimeout
+
+
+def _extract_one(blocks: list[Block], year: int | None, timeout_s: float | None) -> Extraction | str:
+    """One document's extraction, or why it failed: a bug or a pathological text in one document
+    must cost that document its facts, never the build. The time limit is a real-time alarm
+    (main thread only; worker processes run there too)."""
+    timed = bool(timeout_s) and threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    try:
+        return extract_blocks(blocks, year)
+    except ExtractionTimeout:
+        return f"extraction took longer than {timeout_s:g} s; stopped"
+    except (Exception, RecursionError, MemoryError) as exc:
+        return f"extraction raised {type(exc).__name__}: {str(exc)[:200]}"
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def documents_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> list[tuple[str, int | None]]:
@@ -91,15 +122,17 @@ PARALLEL_MIN_DOCUMENTS = 400
 BATCH_DOCUMENTS = 100
 
 
-def _extract_batch(batch: list[tuple[str, int | None, list[Block]]]) -> list[tuple[str, Extraction]]:
-    return [(doc_id, extract_blocks(blocks, year)) for doc_id, year, blocks in batch]
+def _extract_batch(batch: list[tuple[str, int | None, list[Block]]], timeout_s: float | None = None
+                   ) -> list[tuple[str, Extraction | str]]:
+    return [(doc_id, _extract_one(blocks, year, timeout_s)) for doc_id, year, blocks in batch]
 
 
 def extract_documents(
     batch: list[tuple[str, int | None, list[Block]]], workers: int | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> list[tuple[str, Extraction]]:
+    progress: Callable[[int], None] | None = None, timeout_s: float | None = None,
+) -> list[tuple[str, Extraction | str]]:
     """Extract every (doc_id, year, blocks), in order; across processes when there are many.
+    Each result is an Extraction or, for a document whose extraction failed, the reason.
 
     Extraction is pure and per document, so a full build of 10,000 reports spreads it over the
     cores like parsing, instead of extracting one document after another in the build process.
@@ -107,11 +140,11 @@ def extract_documents(
     workers = workers or os.cpu_count() or 1
     batches = [batch[i : i + BATCH_DOCUMENTS] for i in range(0, len(batch), BATCH_DOCUMENTS)]
     if workers == 1 or len(batch) < PARALLEL_MIN_DOCUMENTS:
-        outcomes = map(_extract_batch, batches)
+        outcomes = (_extract_batch(b, timeout_s) for b in batches)
         pool = None
     else:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        outcomes = pool.map(_extract_batch, batches)
+        outcomes = pool.map(_extract_batch, batches, [timeout_s] * len(batches))
     results: list[tuple[str, Extraction]] = []
     try:
         for outcome in outcomes:
@@ -125,14 +158,28 @@ def extract_documents(
 
 
 def update_extraction_layer(
-    con: duckdb.DuckDBPyConnection, progress: Callable[[int], None] | None = None, workers: int | None = None
+    con: duckdb.DuckDBPyConnection, progress: Callable[[int], None] | None = None, workers: int | None = None,
+    timeout_s: float | None = None,
 ) -> ExtractionSummary:
+    """Extract what needs it. A document whose extraction fails keeps no facts and an
+    ``extractions`` row with the reason, which every build turns into ``ingest_errors`` rows
+    (kind ``extraction_failed``) for its files; it is retried when the extractor changes."""
     con.execute(load_sql("extraction_schema"))
     version = extraction_version()
     todo = documents_to_extract(con, version)
     blocks = load_blocks(con, [doc_id for doc_id, _ in todo])
-    results = extract_documents([(doc_id, year, blocks.pop(doc_id)) for doc_id, year in todo], workers, progress)
+    outcomes = extract_documents([(doc_id, year, blocks.pop(doc_id)) for doc_id, year in todo], workers, progress,
+                                 timeout_s)
+    results = [(doc_id, ex) for doc_id, ex in outcomes if not isinstance(ex, str)]
+    failures = {doc_id: reason for doc_id, reason in outcomes if isinstance(reason, str)}
     frames = _frames(results, version, datetime.now(UTC).replace(tzinfo=None))
+    failed = pd.DataFrame(
+        [{"doc_id": d, "extractor_version": version, "extracted_at": datetime.now(UTC).replace(tzinfo=None),
+          "quantities": 0, "facts": 0, "error": reason} for d, reason in failures.items()],
+        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts", "error"],
+    )
+    frames["extractions"] = pd.concat([frames["extractions"].assign(error=None), failed], ignore_index=True) \
+        if len(failed) else frames["extractions"].assign(error=None)
     replace_in_transaction(con, frames, "apply_extraction")
     con.execute(load_sql("record_extraction_in_run"))
     facts = frames["indicator_facts"]
@@ -141,4 +188,5 @@ def update_extraction_layer(
         quantities=len(frames["quantities"]),
         facts=len(facts),
         masked_facts=int(facts["masked"].sum()) if len(facts) else 0,
+        failed=len(failures),
     )

@@ -35,7 +35,8 @@ def extraction(context: dg.AssetExecutionContext, warehouse: DuckDBResource, raw
             if progress.due():
                 progress.write(f"extracted {done} documents, {progress.rate(done):.1f}/s")
 
-        summary = update_extraction_layer(con, progress=report, workers=raw_corpus.workers or None)
+        summary = update_extraction_layer(con, progress=report, workers=raw_corpus.workers or None,
+                                          timeout_s=raw_corpus.timeout_s)
     yield dg.MaterializeResult(asset_key="quantities", metadata={"quantities_added": summary.quantities, "documents_extracted": summary.documents})
     yield dg.MaterializeResult(asset_key="indicator_facts", metadata={"facts_added": summary.facts, "masked_facts_added": summary.masked_facts})
     yield dg.MaterializeResult(asset_key="extractions", metadata={"documents_extracted": summary.documents})

@@ -9,3 +9,11 @@ INSERT INTO indicator_facts BY NAME SELECT * FROM incoming_indicator_facts;
 INSERT INTO extractions BY NAME SELECT * FROM incoming_extractions;
 DELETE FROM indicator_catalog;
 INSERT INTO indicator_catalog BY NAME SELECT * FROM incoming_indicator_catalog;
+
+-- Documents whose extraction failed: one ingest_errors row per file holding them, rebuilt every
+-- build (the raw layer rewrites ingest_errors from its own failures each run).
+DELETE FROM ingest_errors WHERE error_kind = 'extraction_failed';
+INSERT INTO ingest_errors (path, bytes, sha256, error_kind, reason, detected_at, mtime_ns)
+SELECT f.path, f.bytes, d.sha256, 'extraction_failed', e.error, e.extracted_at, f.mtime_ns
+FROM extractions AS e JOIN document_files AS f USING (doc_id) JOIN documents AS d USING (doc_id)
+WHERE e.error IS NOT NULL;

@@ -81,3 +81,5 @@ CREATE TABLE IF NOT EXISTS extractions (
     quantities         INTEGER NOT NULL,
     facts              INTEGER NOT NULL
 );
+-- Why a document's extraction failed (NULL when it did not); see extraction_layer.update_extraction_layer.
+ALTER TABLE extractions ADD COLUMN IF NOT EXISTS error VARCHAR;
