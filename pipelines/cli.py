@@ -1,6 +1,6 @@
 """The ``shufa`` command: build the warehouse, or look at files before ingesting them.
 
-    shufa build   [--raw DIR] [--warehouse PATH] [--full] [--verbose]
+    shufa build   [--raw DIR] [--warehouse PATH] [--full] [--wait] [--allow-mass-retraction] [--verbose]
     shufa inspect FILE... [--json]
     shufa text    FILE [--blocks]
     shufa extract FILE... [--json] [--quantities | --explain]
@@ -36,6 +36,9 @@ def _recorded_path(arg: str) -> str:
     return str(path.relative_to(path.anchor)) if path.anchor else str(path)
 
 
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another build holds the warehouse; try again later
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .build_state import up_to_date
     from .warehouse.summary import summarise
@@ -56,8 +59,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         print(f"building {warehouse} from {raw} ...", flush=True)
         summary = build(raw, warehouse, log_level="INFO" if args.verbose else "CRITICAL", full_refresh=args.full,
-                        progress=True)
+                        progress=True, wait=args.wait, allow_mass_retraction=args.allow_mass_retraction)
     elapsed = time.perf_counter() - started
+    if summary.locked:
+        print(f"shufa build: not started: {summary.failure}", file=sys.stderr)
+        return EXIT_LOCKED
     if not summary.success:
         print(f"shufa build: FAILED after {elapsed:.1f}s\n{summary.failure}", file=sys.stderr)
         return 1
@@ -324,6 +330,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--warehouse", type=Path, help=f"DuckDB file (default: $SHUFA_WAREHOUSE or {settings.DEFAULT_WAREHOUSE})")
     b.add_argument("--verbose", action="store_true", help="show Dagster's run log")
     b.add_argument("--full", action="store_true", help="re-read every file, not only new and changed ones")
+    b.add_argument("--wait", action="store_true",
+                   help=f"when another build of the warehouse is running, wait for it instead of exiting with {EXIT_LOCKED}")
+    b.add_argument("--allow-mass-retraction", action="store_true",
+                   help="let this build retract more than half of the published documents (refused by default: "
+                        "an empty raw folder is usually an unmounted share)")
     b.set_defaults(func=cmd_build)
 
     i = sub.add_parser("inspect", help="show what shufa makes of files, without touching any warehouse")

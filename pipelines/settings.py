@@ -55,3 +55,8 @@ def timeout_s() -> float:
 def sensor_debounce_s() -> float:
     """How long the raw folder must stay unchanged before the sensor starts a build."""
     return float(os.environ.get("SHUFA_SENSOR_DEBOUNCE_S", DEFAULT_SENSOR_DEBOUNCE_S))
+
+
+def allow_mass_retraction() -> bool:
+    """Whether a build may retract more than half of the published documents (default: no)."""
+    return os.environ.get("SHUFA_ALLOW_MASS_RETRACTION", "").lower() in ("1", "true", "yes", "on")

@@ -35,6 +35,7 @@ class RawCorpus(dg.ConfigurableResource):
     workers: int = 0  # parsing processes; 0 = one per core (SHUFA_WORKERS)
     timeout_s: float = settings.DEFAULT_TIMEOUT_S  # per document
     full_refresh: bool = False  # re-read every file, changed or not
+    allow_mass_retraction: bool = False  # let a build retract more than half of the published documents
     progress_to_stderr: bool = False  # the CLI shows progress lines
 
     @property
@@ -101,7 +102,7 @@ class Publication(dg.ConfigurableResource):
 
 def build_resources(
     raw_dir: Path | None = None, warehouse: Path | None = None, full_refresh: bool = False, progress: bool = False,
-    wait_for_lock: bool = False,
+    wait_for_lock: bool = False, allow_mass_retraction: bool = False,
 ) -> dict[str, object]:
     """Resources for a run; unset arguments fall back to SHUFA_* environment variables, then defaults."""
     published = warehouse or settings.warehouse_path()
@@ -113,6 +114,7 @@ def build_resources(
             workers=settings.workers(),
             timeout_s=settings.timeout_s(),
             full_refresh=full_refresh,
+            allow_mass_retraction=allow_mass_retraction or settings.allow_mass_retraction(),
             progress_to_stderr=progress,
         ),
         "warehouse": DuckDBResource(database=str(settings.draft_path(published))),

@@ -7,7 +7,9 @@ its content, so the same report dropped twice, or renamed, is one document.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -48,15 +50,73 @@ class CorpusResult:
     files: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class RawScan:
+    """What a walk of the raw folder found: report files, and entries refused with the reason."""
+
+    paths: list[Path] = field(default_factory=list)
+    refused: list[FailedFile] = field(default_factory=list)  # links leaving the folder, dangling links, loops
+    unreadable_dirs: list[str] = field(default_factory=list)  # relative paths of folders that could not be listed
+
+
+def _hidden(relative: PurePosixPath) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def walk_raw(raw_dir: Path) -> RawScan:
+    """Every report file under ``raw_dir``, in a stable order; hidden files and sidecars skipped.
+
+    Nothing is skipped silently: a folder that cannot be listed, a symlink whose target is outside
+    the raw folder (``ln -s /etc/passwd data/raw/x.txt``), a dangling link and a link loop each
+    come back in ``refused`` (a folder's files are then kept as they were, see plan_run). Links
+    to folders are not followed: their files, when inside the folder, are reached directly.
+    """
+    root = raw_dir.resolve()
+    scan = RawScan()
+
+    def unreadable(error: OSError) -> None:
+        relative = Path(error.filename).relative_to(raw_dir).as_posix()
+        scan.unreadable_dirs.append(relative)
+        scan.refused.append(FailedFile(relative, 0, None, "read_failed", f"cannot list the folder: {error.strerror}"))
+
+    for folder, dirs, files in os.walk(raw_dir, onerror=unreadable):
+        dirs.sort()
+        for name in sorted(files + [d for d in dirs if (Path(folder) / d).is_symlink()]):
+            path = Path(folder) / name
+            relative = PurePosixPath(path.relative_to(raw_dir).as_posix())
+            if _hidden(relative) or is_metadata_file(path):
+                continue
+            if path.is_symlink():
+                reason = _link_problem(path, root)
+                if reason:
+                    scan.refused.append(FailedFile(str(relative), 0, None, "refused_link", reason))
+                    continue
+                if path.is_dir():
+                    continue
+            scan.paths.append(path)
+    scan.paths.sort()
+    return scan
+
+
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why a symlink in the raw folder is not read, or None when its target is a file inside it."""
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop this way
+        return "a symlink loop"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop"
+        return "a dangling symlink (its target does not exist)" if isinstance(exc, FileNotFoundError) \
+            else f"a symlink that cannot be followed: {exc.strerror}"
+    if not target.is_relative_to(root):
+        return f"a symlink to {target}, outside the raw folder: not read"
+    return None
+
+
 def scan_raw(raw_dir: Path) -> list[Path]:
-    """Report files under ``raw_dir`` in a stable order; hidden files and metadata sidecars are skipped."""
-    return sorted(
-        p
-        for p in raw_dir.rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-        and not is_metadata_file(p)
-    )
+    """Report files under ``raw_dir`` in a stable order (see walk_raw for what is left out)."""
+    return walk_raw(raw_dir).paths
 
 
 def ingest_file(path: Path, relative: str, limits: ReadLimits = ReadLimits()) -> IngestedDocument | FailedFile:

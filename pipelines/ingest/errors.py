@@ -18,7 +18,8 @@ ERROR_KINDS: dict[str, str] = {
     "no_text": "the file parsed but holds no text",
     "timeout": "reading the file took longer than the per-document limit",
     "out_of_memory": "reading the file needed more memory than the per-worker limit allows",
-    "read_failed": "an unexpected error while reading the file",
+    "read_failed": "an unexpected error while reading the file or listing its folder",
+    "refused_link": "a symlink whose target is outside the raw folder, missing, or a loop",
     "extraction_failed": "the file was read, but extracting its figures failed or ran past the per-document limit",
 }
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, ingest_file, scan_raw
+from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, RawScan, ingest_file, walk_raw
 from .document import ReadLimits
 
 
@@ -47,17 +47,36 @@ class Plan:
     removed: set[str]  # paths of the last run that are gone
 
 
-def stat_files(raw_dir: Path) -> list[FileStat]:
+def stat_folder(raw_dir: Path) -> tuple[list[FileStat], RawScan]:
+    """Each report file's size and modification time, and what the walk refused (see walk_raw)."""
+    scan = walk_raw(raw_dir)
     stats = []
-    for path in scan_raw(raw_dir):
-        st = path.stat()
+    for path in scan.paths:
+        try:
+            st = path.stat()
+        except OSError as exc:  # gone or unreachable since the walk
+            scan.refused.append(FailedFile(path.relative_to(raw_dir).as_posix(), 0, None, "read_failed",
+                                           f"cannot stat the file: {exc.strerror}"))
+            continue
         stats.append(FileStat(path.relative_to(raw_dir).as_posix(), st.st_size, st.st_mtime_ns))
-    return stats
+    return stats, scan
 
 
-def plan_run(current: list[FileStat], previous: Previous, full: bool = False) -> Plan:
-    """Sort the files into those to skip and those to read (``full`` reads them all)."""
+def stat_files(raw_dir: Path) -> list[FileStat]:
+    return stat_folder(raw_dir)[0]
+
+
+def plan_run(current: list[FileStat], previous: Previous, full: bool = False,
+             unreadable_dirs: list[str] = ()) -> Plan:
+    """Sort the files into those to skip and those to read (``full`` reads them all).
+
+    Files the last run knew under a folder that cannot be listed now are kept as they were
+    (unchanged), not retracted: a permission slip on a share must not empty the warehouse.
+    """
     unchanged, failed_unchanged, to_read = {}, set(), []
+    prefixes = tuple(d.rstrip("/") + "/" for d in unreadable_dirs)
+    if prefixes:
+        unchanged.update({p: known[0] for p, known in previous.files.items() if p.startswith(prefixes)})
     for f in current:
         known = previous.files.get(f.path)
         failed = previous.errors.get(f.path)
@@ -67,7 +86,7 @@ def plan_run(current: list[FileStat], previous: Previous, full: bool = False) ->
             failed_unchanged.add(f.path)
         else:
             to_read.append(f)
-    seen = {f.path for f in current}
+    seen = {f.path for f in current} | set(unchanged)
     removed = (set(previous.files) | set(previous.errors)) - seen
     return Plan(unchanged, failed_unchanged, to_read, removed)
 

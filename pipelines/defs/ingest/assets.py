@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 
 from ...build_state import build_fingerprint
 from ...ingest.corpus import FailedFile
-from ...ingest.incremental import plan_run, read_files, stat_files
+from ...ingest.incremental import FileStat, plan_run, read_files, stat_folder
 from ...warehouse.raw_layer import apply_raw_changes, load_previous, summarise_run
 from ..progress import ProgressLine
 from ..resources import RawCorpus, warehouse_connection
@@ -40,6 +40,18 @@ class _Progress(ProgressLine):
             self.write(f"read {done}/{total} files, {self.rate(done):.1f}/s, {self.errors} error(s)")
 
 
+def _refuse_mass_retraction(active_before: set[str], active_now: set[str], root, allowed: bool) -> None:
+    """An empty or half-empty raw folder is far more often an unmounted share or a bad copy than
+    a real withdrawal of reports: stop before retracting more than half of the published documents."""
+    retracted = len(active_before - active_now)
+    if not allowed and active_before and retracted * 2 > len(active_before):
+        raise dg.Failure(
+            f"this build would retract {retracted} of the {len(active_before)} published documents (their files are "
+            f"gone from {root}); nothing was changed. If that is intended, rerun with --allow-mass-retraction "
+            "(SHUFA_ALLOW_MASS_RETRACTION=1)."
+        )
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec("documents", group_name=GROUP, kinds={"duckdb"}, deps=DRAFT,
@@ -60,14 +72,19 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
         raise dg.Failure(f"raw folder {root} does not exist (set --raw or SHUFA_RAW)")
     started = _now()
     fingerprint = build_fingerprint(root)  # before reading: a file changed mid-run makes the next run differ
-    stats = stat_files(root)
+    stats, scan = stat_folder(root)
     with warehouse_connection(warehouse) as con:
         previous = load_previous(con)
         active_before = {d for (d,) in con.execute("SELECT doc_id FROM documents WHERE status = 'ingested'").fetchall()}
-    plan = plan_run(stats, previous, full=raw_corpus.full_refresh)
+    plan = plan_run(stats, previous, full=raw_corpus.full_refresh, unreadable_dirs=scan.unreadable_dirs)
+    seen = {s.path for s in stats}
+    stats += [FileStat(p, *previous.files[p][1:]) for p in sorted(plan.unchanged) if p not in seen]  # kept, unlisted
     context.log.info(f"{len(stats)} files: {len(plan.unchanged)} unchanged, {len(plan.to_read)} to read, {len(plan.removed)} removed")
     read = read_files(root, plan.to_read, previous.known_docs, raw_corpus.limits(), raw_corpus.workers or None,
                       raw_corpus.timeout_s, _Progress(context, raw_corpus.progress_to_stderr))
+    read.failures.extend(scan.refused)
+    _refuse_mass_retraction(active_before, set(plan.unchanged.values()) | set(read.files.values()), root,
+                            raw_corpus.allow_mass_retraction)
     summary = summarise_run(context.run.run_id, stats, plan, read, previous, active_before, fingerprint)
     with warehouse_connection(warehouse) as con:
         apply_raw_changes(con, stats, plan, read, summary, started, _now())
