@@ -76,7 +76,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         r = summary.run
         print(f"{'last build' if current else 'this run'}: {r['new_files']} new, {r['changed_files']} changed, {r['moved_files']} moved, "
               f"{r['unchanged_files']} unchanged, {r['removed_files']} removed, {r['failed_files']} failed files; "
-              f"{r['documents_parsed']} parsed; {r['facts_added'] or 0} facts added, {r['facts_retracted'] or 0} retracted")
+              f"{r['documents_parsed']} parsed; {r['facts_added'] or 0} facts added, {r['facts_retracted'] or 0} retracted"
+              + (f"; {r['retried_files']} failed file(s) retried (their failure was transient)" if r.get("retried_files") else ""))
     for path, kind, reason in summary.errors:
         print(f"  failed  {path}: {kind}: {reason}")
     for check in summary.failed_checks:

@@ -12,3 +12,11 @@ def sometimes_hangs(path, relative, limits):
     if path.name.startswith("slow"):
         time.sleep(600)
     return ingest_file(path, relative, limits)
+
+
+def appends_first(path, relative, limits):
+    """Files named growing* get another line just before they are read, as a copy still in progress would."""
+    if path.name.startswith("growing"):
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("全年办理法律援助案件7件。\n")
+    return ingest_file(path, relative, limits)

@@ -47,6 +47,10 @@ def snapshot(warehouse: Path) -> dict:
         ([FileStat("b.txt", 5, 1)], Previous({}, {"b.txt": (5, 1)}), False, {}, {"b.txt"}, [], set()),  # failed, unchanged
         ([FileStat("b.txt", 6, 1)], Previous({}, {"b.txt": (5, 1)}), False, {}, set(), ["b.txt"], set()),  # failed, changed
         ([], Previous({"a.txt": ("d1", 10, 1)}, {"b.txt": (5, 1)}), False, {}, set(), [], {"a.txt", "b.txt"}),
+        # an unchanged file that failed for its content stays failed; a transient failure is retried
+        ([FileStat("b.txt", 5, 1)], Previous({}, {"b.txt": (5, 1, "corrupt_file")}), False, {}, {"b.txt"}, [], set()),
+        ([FileStat("b.txt", 5, 1)], Previous({}, {"b.txt": (5, 1, "timeout")}), False, {}, set(), ["b.txt"], set()),
+        ([FileStat("b.txt", 5, 1)], Previous({}, {"b.txt": (5, 1, "read_failed")}), False, {}, set(), ["b.txt"], set()),
     ],
 )
 def test_plan(current, previous, full, unchanged, failed_unchanged, to_read, removed):
@@ -131,3 +135,16 @@ def test_a_hanging_document_times_out_and_the_others_are_read(tmp_path):
     assert time.perf_counter() - started < 60
     assert [d.path for d in result.documents] == ["good.txt"]
     assert [(f.path, f.error_kind) for f in result.failures] == [("slow.txt", "timeout")]
+
+
+def test_a_file_written_while_it_is_read_is_deferred_not_published_half_known(tmp_path):
+    from slow_reader import appends_first
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_txt(raw / "growing.txt", ["江宁区2023年法治政府建设年度报告", "全年办理法律援助案件5件。"])
+    write_txt(raw / "steady.txt", ["溧水区2023年法治政府建设年度报告", "全年办理法律援助案件6件。"])
+    result = read_files(raw, stat_files(raw), set(), workers=1, reader=appends_first)
+    assert [d.path for d in result.documents] == ["steady.txt"]
+    assert [(f.path, f.error_kind) for f in result.failures] == [("growing.txt", "file_changing")]
+    assert "read again on the next run" in result.failures[0].reason

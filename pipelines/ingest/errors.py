@@ -19,6 +19,7 @@ ERROR_KINDS: dict[str, str] = {
     "timeout": "reading the file took longer than the per-document limit",
     "out_of_memory": "reading the file needed more memory than the per-worker limit allows",
     "read_failed": "an unexpected error while reading the file or listing its folder",
+    "file_changing": "the file changed while it was being read; it is read again on the next run",
     "refused_link": "a symlink whose target is outside the raw folder, missing, or a loop",
     "extraction_failed": "the file was read, but extracting its figures failed or ran past the per-document limit",
 }

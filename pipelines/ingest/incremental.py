@@ -35,7 +35,7 @@ class Previous:
     """What the warehouse knew after the last run."""
 
     files: dict[str, tuple[str, int | None, int | None]] = field(default_factory=dict)  # path -> (doc_id, size, mtime)
-    errors: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # path -> (size, mtime)
+    errors: dict[str, tuple] = field(default_factory=dict)  # path -> (size, mtime[, error_kind])
     known_docs: set[str] = field(default_factory=set)  # every doc_id stored, retracted ones included
 
 
@@ -45,6 +45,12 @@ class Plan:
     failed_unchanged: set[str]  # failed last time and not changed since: not retried
     to_read: list[FileStat]
     removed: set[str]  # paths of the last run that are gone
+    retried: set[str] = field(default_factory=set)  # failed, unchanged, but transiently: read again
+
+
+# Failures that say nothing about the file's content: a time limit hit on a busy night, a
+# permission fixed since (which changes ctime, not mtime). Such files are read again every run.
+TRANSIENT_ERRORS = {"timeout", "read_failed", "extraction_failed", "file_changing"}
 
 
 def stat_folder(raw_dir: Path) -> tuple[list[FileStat], RawScan]:
@@ -73,7 +79,7 @@ def plan_run(current: list[FileStat], previous: Previous, full: bool = False,
     Files the last run knew under a folder that cannot be listed now are kept as they were
     (unchanged), not retracted: a permission slip on a share must not empty the warehouse.
     """
-    unchanged, failed_unchanged, to_read = {}, set(), []
+    unchanged, failed_unchanged, to_read, retried = {}, set(), [], set()
     prefixes = tuple(d.rstrip("/") + "/" for d in unreadable_dirs)
     if prefixes:
         unchanged.update({p: known[0] for p, known in previous.files.items() if p.startswith(prefixes)})
@@ -82,13 +88,16 @@ def plan_run(current: list[FileStat], previous: Previous, full: bool = False,
         failed = previous.errors.get(f.path)
         if not full and known and (known[1], known[2]) == (f.size, f.mtime_ns):
             unchanged[f.path] = known[0]
-        elif not full and failed and failed == (f.size, f.mtime_ns):
+        elif not full and failed and tuple(failed[:2]) == (f.size, f.mtime_ns) \
+                and not set(failed[2:3]) & TRANSIENT_ERRORS:
             failed_unchanged.add(f.path)
         else:
+            if failed and not full and tuple(failed[:2]) == (f.size, f.mtime_ns):
+                retried.add(f.path)
             to_read.append(f)
     seen = {f.path for f in current} | set(unchanged)
     removed = (set(previous.files) | set(previous.errors)) - seen
-    return Plan(unchanged, failed_unchanged, to_read, removed)
+    return Plan(unchanged, failed_unchanged, to_read, removed, retried)
 
 
 @dataclass
@@ -157,6 +166,11 @@ def read_files(
             }
             for doc_id, (first, future) in futures.items():
                 outcome = _outcome(future, first, timeout_s)
+                if isinstance(outcome, IngestedDocument) and outcome.doc_id != doc_id:
+                    # the bytes the worker read are not the bytes hashed here: the file is being written
+                    outcome = FailedFile(first.path, outcome.bytes, None, "file_changing",
+                                         "the file changed while it was read (still being copied?); "
+                                         "it will be read again on the next run")
                 if isinstance(outcome, IngestedDocument):
                     result.documents.append(outcome)
                     for f in to_parse[doc_id]:

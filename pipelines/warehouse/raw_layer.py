@@ -35,7 +35,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 def load_previous(con: duckdb.DuckDBPyConnection) -> Previous:
     ensure_schema(con)
     files = {p: (d, b, m) for p, d, b, m in con.execute("SELECT path, doc_id, bytes, mtime_ns FROM document_files").fetchall()}
-    errors = {p: (b, m) for p, b, m in con.execute("SELECT path, bytes, mtime_ns FROM ingest_errors").fetchall()}
+    errors = {p: (b, m, k) for p, b, m, k in con.execute("SELECT path, bytes, mtime_ns, error_kind FROM ingest_errors").fetchall()}
     known = {d for (d,) in con.execute("SELECT doc_id FROM documents").fetchall()}
     return Previous(files, errors, known)
 
@@ -53,6 +53,7 @@ class RunSummary:
     documents_parsed: int
     documents_retracted: int
     input_fingerprint: str | None = None  # see pipelines/build_state.py
+    retried_files: int = 0  # failed before, unchanged, read again because the failure was transient
 
 
 def summarise_run(run_id: str, stats: list[FileStat], plan: Plan, read: ReadResult, previous: Previous,
@@ -79,6 +80,7 @@ def summarise_run(run_id: str, stats: list[FileStat], plan: Plan, read: ReadResu
         documents_parsed=len(read.documents),
         documents_retracted=len(active_before - active_now),
         input_fingerprint=input_fingerprint,
+        retried_files=len(plan.retried),
     )
 
 

@@ -92,3 +92,5 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 );
 -- warehouses built before fingerprints were kept
 ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS input_fingerprint VARCHAR;
+-- failed files read again although unchanged: their failure was transient (timeout, cannot read)
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS retried_files INTEGER;
