@@ -148,3 +148,15 @@ def test_a_file_written_while_it_is_read_is_deferred_not_published_half_known(tm
     assert [d.path for d in result.documents] == ["steady.txt"]
     assert [(f.path, f.error_kind) for f in result.failures] == [("growing.txt", "file_changing")]
     assert "read again on the next run" in result.failures[0].reason
+
+
+def test_identical_bytes_under_two_extensions_are_judged_by_each_reader(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_txt(raw / "副本.txt", ["江宁区2023年法治政府建设年度报告", "全年办理法律援助案件5件。"])
+    (raw / "副本.doc").write_bytes((raw / "副本.txt").read_bytes())
+    (raw / "副本2.txt").write_bytes((raw / "副本.txt").read_bytes())
+    result = read_files(raw, stat_files(raw), set(), workers=1)
+    assert [d.path for d in result.documents] == ["副本.txt"]
+    assert result.files == {"副本.txt": result.documents[0].doc_id, "副本2.txt": result.documents[0].doc_id}
+    assert [(f.path, f.error_kind) for f in result.failures] == [("副本.doc", "unsupported_format")]

@@ -132,7 +132,9 @@ def read_files(
     a process); the pipeline always uses ``ingest_file``.
     """
     result = ReadResult()
-    to_parse: dict[str, list[FileStat]] = {}  # doc_id -> files holding that new content
+    # (doc_id, extension) -> files holding that new content: the reader follows the extension, so
+    # the same bytes as 副本.doc (refused) and 副本.docx (read) are judged apart
+    to_parse: dict[tuple[str, str], list[FileStat]] = {}
     done, total = 0, len(to_read)
     for f in to_read:
         if f.size > limits.max_file_bytes:
@@ -155,16 +157,18 @@ def read_files(
             if progress:
                 progress(done, total, None)
         else:
-            to_parse.setdefault(doc_id, []).append(f)
+            to_parse.setdefault((doc_id, Path(f.path).suffix.lower()), []).append(f)
 
     if to_parse:
         # spawn, not fork: the parent may hold threads (Dagster's) that a fork would copy half-way
         with ProcessPool(max_workers=workers or os.cpu_count() or 1, context=multiprocessing.get_context("spawn")) as pool:
             futures = {
-                doc_id: (files[0], pool.schedule(reader, args=(raw_dir / files[0].path, files[0].path, limits), timeout=timeout_s))
-                for doc_id, files in sorted(to_parse.items(), key=lambda kv: kv[1][0].path)
+                key: (files[0], pool.schedule(reader, args=(raw_dir / files[0].path, files[0].path, limits), timeout=timeout_s))
+                for key, files in sorted(to_parse.items(), key=lambda kv: kv[1][0].path)
             }
-            for doc_id, (first, future) in futures.items():
+            parsed: set[str] = set()
+            for key, (first, future) in futures.items():
+                doc_id = key[0]
                 outcome = _outcome(future, first, timeout_s)
                 if isinstance(outcome, IngestedDocument) and outcome.doc_id != doc_id:
                     # the bytes the worker read are not the bytes hashed here: the file is being written
@@ -172,15 +176,17 @@ def read_files(
                                          "the file changed while it was read (still being copied?); "
                                          "it will be read again on the next run")
                 if isinstance(outcome, IngestedDocument):
-                    result.documents.append(outcome)
-                    for f in to_parse[doc_id]:
+                    if doc_id not in parsed:  # the same bytes read under two extensions: one document
+                        parsed.add(doc_id)
+                        result.documents.append(outcome)
+                    for f in to_parse[key]:
                         result.files[f.path] = doc_id
                 else:
                     result.failures.extend(
                         FailedFile(f.path, outcome.bytes, outcome.sha256, outcome.error_kind, outcome.reason)
-                        for f in to_parse[doc_id]
+                        for f in to_parse[key]
                     )
-                done += len(to_parse[doc_id])
+                done += len(to_parse[key])
                 if progress:
                     progress(done, total, outcome)
     return result
