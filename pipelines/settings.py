@@ -60,3 +60,10 @@ def sensor_debounce_s() -> float:
 def allow_mass_retraction() -> bool:
     """Whether a build may retract more than half of the published documents (default: no)."""
     return os.environ.get("SHUFA_ALLOW_MASS_RETRACTION", "").lower() in ("1", "true", "yes", "on")
+
+
+def worker_memory_mb() -> int:
+    """Address-space cap of each parsing worker in MiB (SHUFA_WORKER_MEMORY_MB; 0 = none)."""
+    from .ingest.worker_limits import DEFAULT_WORKER_MEMORY_MB
+
+    return int(os.environ.get("SHUFA_WORKER_MEMORY_MB", DEFAULT_WORKER_MEMORY_MB))

@@ -87,3 +87,57 @@ def test_cue_word_broken_across_lines_is_rejoined_for_extraction(tmp_path):
     doc = parse_document(path.name, path.read_bytes())
     facts = {(f.indicator_code, f.value) for f in extract_blocks(doc.blocks, 2023).facts}
     assert {("legal_aid_cases", 312), ("legal_aid_recovered", 86.5)} <= facts
+
+
+def test_body_lines_differing_only_in_figures_are_kept(tmp_path):
+    """Each page ends with the same sentence and a different figure: body, not a running footer."""
+    figures = [312, 87, 1045, 26]
+    pages = [
+        PdfPage(lines=[f"  {heading}", f"  全年办理法律援助案件{n}件。"])
+        for heading, n in zip(["一、法律援助", "二、人民调解", "三、社区矫正", "四、普法宣传"], figures)
+    ]
+    path = write_pdf(tmp_path / "r.pdf", pages, running_header="某县司法局年度工作报告")
+    texts = [b.text for b in parse_document(path.name, path.read_bytes()).blocks]
+    assert [t for t in texts if t.startswith("全年")] == [f"全年办理法律援助案件{n}件。" for n in figures]
+    assert "某县司法局年度工作报告" not in texts
+
+
+def test_figure_lists_at_page_edges_are_kept_and_page_numbers_dropped(tmp_path):
+    """A table-ish list of figures opening and closing every page survives; "- N -" does not."""
+    rows = [[f"  乡镇调解委员会调解纠纷{a}件", f"  其中婚姻家庭纠纷{b}件", f"  成功调解{c}件"]
+            for a, b, c in [(140, 31, 133), (95, 12, 90), (210, 47, 201)]]
+    path = write_pdf(tmp_path / "r.pdf", [PdfPage(lines=lines) for lines in rows], page_numbers=True)
+    texts = [b.text for b in parse_document(path.name, path.read_bytes()).blocks]
+    # unpunctuated list lines rejoin into one paragraph; every figure line is in it, in order
+    assert "".join(texts) == "".join(line.strip() for lines in rows for line in lines)
+
+
+def test_running_footer_counting_pages_is_dropped(tmp_path):
+    """A footer whose figures count the pages ("第 N 页 共 3 页") is a running line."""
+    from builders import FONT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "r.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for page, sentence in enumerate(["全年开展普法活动58场次。", "受理行政复议申请19件。", "办理公证事项702件。"], start=1):
+        c.setFont(FONT, 12)
+        c.drawString(70, 760, sentence)
+        c.drawString(70, 40, f"某县2023年法治政府建设报告 第 {page} 页 共 3 页")
+        c.showPage()
+    c.save()
+    texts = [b.text for b in parse_document(path.name, path.read_bytes()).blocks]
+    assert "".join(texts) == "全年开展普法活动58场次。受理行政复议申请19件。办理公证事项702件。"
+
+
+def test_memory_error_while_parsing_is_recorded(tmp_path, monkeypatch):
+    from pipelines.ingest.readers import pdf as pdf_reader
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    path = _report(tmp_path)
+    monkeypatch.setattr(pdf_reader, "_pdfium_lines", exhausted)
+    with pytest.raises(IngestError) as err:
+        parse_document(path.name, path.read_bytes())
+    assert err.value.kind == "out_of_memory"

@@ -34,6 +34,7 @@ class RawCorpus(dg.ConfigurableResource):
     max_docx_expanded_mb: int = settings.DEFAULT_MAX_DOCX_EXPANDED_MB
     workers: int = 0  # parsing processes; 0 = one per core (SHUFA_WORKERS)
     timeout_s: float = settings.DEFAULT_TIMEOUT_S  # per document
+    worker_memory_mb: int = 2048  # address-space cap of each parsing worker (SHUFA_WORKER_MEMORY_MB; 0 = none)
     full_refresh: bool = False  # re-read every file, changed or not
     allow_mass_retraction: bool = False  # let a build retract more than half of the published documents
     progress_to_stderr: bool = False  # the CLI shows progress lines
@@ -113,6 +114,7 @@ def build_resources(
             max_docx_expanded_mb=settings.max_docx_expanded_mb(),
             workers=settings.workers(),
             timeout_s=settings.timeout_s(),
+            worker_memory_mb=settings.worker_memory_mb(),
             full_refresh=full_refresh,
             allow_mass_retraction=allow_mass_retraction or settings.allow_mass_retraction(),
             progress_to_stderr=progress,

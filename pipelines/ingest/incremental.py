@@ -20,7 +20,8 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 
 from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, RawScan, ingest_file, walk_raw
-from .document import ReadLimits
+from .document import MiB, ReadLimits
+from .worker_limits import DEFAULT_WORKER_MEMORY_MB, limit_memory
 
 
 @dataclass(frozen=True)
@@ -125,11 +126,14 @@ def read_files(
     timeout_s: float = 120.0,
     progress: Callable[[int, int, object], None] | None = None,
     reader: Callable[..., IngestedDocument | FailedFile] = ingest_file,
+    worker_memory_bytes: int = DEFAULT_WORKER_MEMORY_MB * MiB,
 ) -> ReadResult:
     """Hash the files, parse the ones with new content in worker processes, each under ``timeout_s``.
 
     ``reader`` is what a worker runs per file (a module-level function, so that it can be sent to
-    a process); the pipeline always uses ``ingest_file``.
+    a process); the pipeline always uses ``ingest_file``. Each worker's address space is capped at
+    ``worker_memory_bytes`` (0: no cap), so a file that slips past the size checks fails alone as
+    ``out_of_memory`` instead of taking the machine.
     """
     result = ReadResult()
     # (doc_id, extension) -> files holding that new content: the reader follows the extension, so
@@ -161,7 +165,8 @@ def read_files(
 
     if to_parse:
         # spawn, not fork: the parent may hold threads (Dagster's) that a fork would copy half-way
-        with ProcessPool(max_workers=workers or os.cpu_count() or 1, context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPool(max_workers=workers or os.cpu_count() or 1, context=multiprocessing.get_context("spawn"),
+                         initializer=limit_memory, initargs=(worker_memory_bytes,)) as pool:
             futures = {
                 key: (files[0], pool.schedule(reader, args=(raw_dir / files[0].path, files[0].path, limits), timeout=timeout_s))
                 for key, files in sorted(to_parse.items(), key=lambda kv: kv[1][0].path)

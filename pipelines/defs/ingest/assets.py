@@ -12,6 +12,7 @@ from dagster_duckdb import DuckDBResource
 
 from ...build_state import build_fingerprint
 from ...ingest.corpus import FailedFile
+from ...ingest.document import MiB
 from ...ingest.incremental import FileStat, plan_run, read_files, stat_folder
 from ...warehouse.raw_layer import apply_raw_changes, load_previous, summarise_run
 from ..progress import ProgressLine
@@ -81,7 +82,8 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
     stats += [FileStat(p, *previous.files[p][1:]) for p in sorted(plan.unchanged) if p not in seen]  # kept, unlisted
     context.log.info(f"{len(stats)} files: {len(plan.unchanged)} unchanged, {len(plan.to_read)} to read, {len(plan.removed)} removed")
     read = read_files(root, plan.to_read, previous.known_docs, raw_corpus.limits(), raw_corpus.workers or None,
-                      raw_corpus.timeout_s, _Progress(context, raw_corpus.progress_to_stderr))
+                      raw_corpus.timeout_s, _Progress(context, raw_corpus.progress_to_stderr),
+                      worker_memory_bytes=raw_corpus.worker_memory_mb * MiB)
     read.failures.extend(scan.refused)
     _refuse_mass_retraction(active_before, set(plan.unchanged.values()) | set(read.files.values()), root,
                             raw_corpus.allow_mass_retraction)

@@ -2,8 +2,11 @@
 
 A PDF stores lines, not paragraphs, and Chinese has no spaces to hint where a broken line
 continues. A line continues the paragraph above unless the line above stopped short of the
-right margin, this line is indented, or it starts a numbered heading. Lines that repeat at
-the top or bottom of most pages (running titles) and bare page numbers are dropped. Tables
+right margin, this line is indented, or it starts a numbered heading. Running headers and
+footers are dropped: the first or last line of a page that, on most pages, sits at the same
+height with the same text (figures may differ only where they count the pages), and a page
+number ("第 3 页", "- 3 -") opening or closing a page. A body line that merely looks alike on
+every page ("全年办理法律援助案件N件" with a different N) is kept. Tables
 pdfplumber finds become cell blocks, and their text is kept out of the paragraphs.
 
 Two engines: pypdfium2 (PDFium) reads the text and character boxes of a page in a few
@@ -66,6 +69,8 @@ def _open(data: bytes) -> pdfplumber.PDF:
         raise IngestError("corrupt_file", f"PDF cannot be parsed: {cause!r}") from exc
     except PDFPasswordIncorrect as exc:
         raise IngestError("encrypted", "password-protected PDF") from exc
+    except MemoryError:
+        raise  # not damage: read_pdf reports it as out_of_memory
     except Exception as exc:  # pdfminer raises a zoo of types on damaged files
         raise IngestError("corrupt_file", f"PDF cannot be parsed: {type(exc).__name__}: {exc}") from exc
 
@@ -108,15 +113,41 @@ def _page_items(page, page_no: int, table_counter: list[int]) -> list[tuple[floa
     return items
 
 
-def _running_lines(pages: list[list[_Line]]) -> set[str]:
-    """Texts (digits folded) that open or close at least half of the pages: running headers/footers."""
+def _running_lines(pages: list[list[_Line]]) -> set[int]:
+    """ids of the page-edge lines that are running headers/footers (see the module docstring).
+
+    Only the first and last line of a page are candidates. Candidates on the same edge with the
+    same text once digits are folded form a group; it is a running line when, on at least half
+    the pages (and two), its lines sit at one height and each of its numbers is either the same
+    on every page or the page number plus a constant ("第 3 页", "2022年报告 - 3 -").
+    """
     if len(pages) < 2:
         return set()
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        edge = {_fold_digits(line.text) for line in lines[:1] + lines[-1:]}
-        counts.update(edge)
-    return {text for text, n in counts.items() if n >= max(2, len(pages) / 2)}
+    needed = max(2, len(pages) / 2)
+    running: set[int] = set()
+    for edge in (0, -1):
+        groups: dict[str, list[_Line]] = {}
+        for lines in pages:
+            if lines:
+                groups.setdefault(_fold_digits(lines[edge].text), []).append(lines[edge])
+        for group in groups.values():
+            middle = sorted(line.top for line in group)[len(group) // 2]
+            placed = [line for line in group if abs(line.top - middle) <= 2 * line.char_width]
+            if len(placed) >= needed and _only_page_numbers_differ(placed):
+                running.update(id(line) for line in placed)
+    return running
+
+
+def _only_page_numbers_differ(lines: list[_Line]) -> bool:
+    """True when the lines' numbers are, position by position, constant or page number + constant."""
+    numbers = [[int(n) for n in re.findall(r"\d+", normalize_text(line.text))] for line in lines]
+    if len({len(ns) for ns in numbers}) != 1:
+        return False
+    for column in zip(*numbers):
+        offsets = {n - line.page for n, line in zip(column, lines)}
+        if len(set(column)) > 1 and len(offsets) > 1:
+            return False
+    return True
 
 
 def _fold_digits(text: str) -> str:
@@ -204,6 +235,15 @@ def _has_drawings(page) -> bool:
 
 
 def read_pdf(data: bytes) -> ReadResult:
+    """Blocks of a PDF. A MemoryError (a worker's memory ceiling, see worker_limits) is an
+    ``out_of_memory`` IngestError, so one huge file is recorded instead of ending the run."""
+    try:
+        return _read_pdf(data)
+    except MemoryError as exc:
+        raise IngestError("out_of_memory", f"ran out of memory while parsing the PDF ({type(exc).__name__}: {exc})") from exc
+
+
+def _read_pdf(data: bytes) -> ReadResult:
     document = _open_pdfium(data)
     plumber = None
     try:
@@ -218,7 +258,7 @@ def read_pdf(data: bytes) -> ReadResult:
                 pages_items.append(_pdfium_lines(page, index + 1))
             page.close()
         page_count = len(document)
-    except IngestError:
+    except (IngestError, MemoryError):
         raise
     except Exception as exc:
         raise IngestError("corrupt_file", f"PDF page cannot be read: {type(exc).__name__}: {exc}") from exc
@@ -239,9 +279,10 @@ def read_pdf(data: bytes) -> ReadResult:
 
     page_lines = [[item for _, item in items if isinstance(item, _Line)] for items in pages_items]
     running = _running_lines(page_lines)
+    edges = {id(line) for lines in page_lines for line in lines[:1] + lines[-1:]}
 
     def is_body(line: _Line) -> bool:
-        return _fold_digits(line.text) not in running and not _PAGE_NUMBER.match(normalize_text(line.text))
+        return id(line) not in running and not (id(line) in edges and _PAGE_NUMBER.match(normalize_text(line.text)))
 
     body = [line for lines in page_lines for line in lines if is_body(line)]
     left = min((line.x0 for line in body), default=0.0)
