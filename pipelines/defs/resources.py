@@ -51,23 +51,9 @@ class RawCorpus(dg.ConfigurableResource):
 
 
 class Publication(dg.ConfigurableResource):
-    """The published warehouse file and its draft: start a draft, publish it atomically.
-
-    The run holds the warehouse's build lock from resource setup to teardown (once per run with
-    the in-process executor every job here uses), so no other build can touch the draft meanwhile.
-    """
+    """The published warehouse file and its draft: start a draft, publish it atomically."""
 
     published_path: str
-    wait_for_lock: bool = False  # queue behind a running build instead of refusing
-    _lock: BuildLock | None = PrivateAttr(default=None)
-
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._lock = BuildLock(self.published)
-        self._lock.acquire(wait=self.wait_for_lock)
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._lock is not None:
-            self._lock.release()
 
     @property
     def published(self) -> Path:
@@ -101,6 +87,27 @@ class Publication(dg.ConfigurableResource):
         os.replace(self.draft, self.published)
 
 
+class WarehouseBuildLock(dg.ConfigurableResource):
+    """The warehouse's build lock, held by a run from resource setup to teardown.
+
+    ``warehouse_draft`` requires it, so every run that writes the draft holds it for the whole run
+    (resources are set up once per run with the in-process executor every job here uses); the
+    schedule and sensor, which only look at the published file, never take it.
+    """
+
+    published_path: str
+    wait: bool = False  # queue behind a running build instead of refusing
+    _lock: BuildLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._lock = BuildLock(Path(self.published_path))
+        self._lock.acquire(wait=self.wait)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
+
+
 def build_resources(
     raw_dir: Path | None = None, warehouse: Path | None = None, full_refresh: bool = False, progress: bool = False,
     wait_for_lock: bool = False, allow_mass_retraction: bool = False,
@@ -120,7 +127,8 @@ def build_resources(
             progress_to_stderr=progress,
         ),
         "warehouse": DuckDBResource(database=str(settings.draft_path(published))),
-        "publication": Publication(published_path=str(published), wait_for_lock=wait_for_lock),
+        "publication": Publication(published_path=str(published)),
+        "build_lock": WarehouseBuildLock(published_path=str(published), wait=wait_for_lock),
     }
 
 

@@ -11,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from ...models.project import load_models
 from ..audit import run_audit
-from ..resources import Publication
+from ..resources import Publication, WarehouseBuildLock
 
 GROUP = "publish"
 SOURCE_TABLES = ["admin_divisions", "documents", "document_files", "document_blocks", "ingest_errors", "ingest_runs",
@@ -19,8 +19,8 @@ SOURCE_TABLES = ["admin_divisions", "documents", "document_files", "document_blo
 
 
 @dg.asset(group_name=GROUP, description="A fresh draft of the warehouse (a copy of the published one) for this build to write.")
-def warehouse_draft(publication: Publication) -> dg.MaterializeResult:
-    publication.start_draft()
+def warehouse_draft(publication: Publication, build_lock: WarehouseBuildLock) -> dg.MaterializeResult:
+    publication.start_draft()  # under build_lock, held until the run ends
     return dg.MaterializeResult(metadata={"draft": str(publication.draft), "from_published": publication.published.exists()})
 
 
