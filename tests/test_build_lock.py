@@ -63,12 +63,15 @@ def test_a_second_build_is_refused_with_its_reason_and_touches_nothing(raw, tmp_
 
 def test_wait_queues_behind_the_running_build(raw, tmp_path):
     warehouse = tmp_path / "w.duckdb"
-    holder = hold(warehouse, 15)
+    holder = hold(warehouse, 600)
     build = shufa("build", "--raw", str(raw), "--warehouse", str(warehouse), "--wait")
+    try:
+        first = build.stderr.readline()  # the queued build says whom it waits for, however slow it was to start
+    finally:
+        holder.kill()  # the holder ends only after that: no race on timing
     out, err = build.communicate(timeout=300)
-    holder.wait()
+    assert "waiting for the build holding" in first, first + err
     assert build.returncode == 0, err
-    assert "waiting for the build holding" in err
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone() == (2,)
 
