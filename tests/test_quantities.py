@@ -161,3 +161,18 @@ def test_spans_index_the_text():
     text = normalize_text("全年收到申请26件,审结24件,纠错率11.5%。宣讲58场(次),覆盖2千余人,挽回壹拾壹万元。")
     for quantity in find_quantities(text):
         assert text[quantity.start : quantity.end] == quantity.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a chain of ,ddd groups is one thousands figure only when nothing but its end follows;
+        # otherwise each part is read as it stands, and the next chain is judged afresh
+        ("审结111,111,1111件,受理1,234,567件", [("111", 111), ("111", 111), ("1111件", 1111), ("1,234,567件", 1234567)]),
+        ("受理12,345,6789件", [("12", 12), ("345", 345), ("6789件", 6789)]),
+        ("1,234,5件和1,000人", [("1", 1), ("234", 234), ("5件", 5), ("1,000人", 1000)]),
+        ("111,111,111,", [("111", 111), ("111", 111), ("111", 111)]),
+    ],
+)
+def test_thousands_chains(text, expected):
+    assert [(x.text, x.value) for x in find_quantities(normalize_text(text))] == [(t, float(v)) for t, v in expected]

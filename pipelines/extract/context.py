@@ -10,14 +10,15 @@ sentence's span. This is where what attaches to a figure is decided: the noun af
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from functools import lru_cache
 
 from ..ingest.model import Block
 from ..ingest.normalize import t2s
 from .mapping import Context, role_of
 from .quantities import Quantity, find_quantities, rules
-from .segments import clause_spans, sentence_spans
+from .segments import ClauseText, TextBefore, clause_spans, occurrences, sentence_spans
 
 
 def simplified(text: str) -> str:
@@ -37,17 +38,19 @@ def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quanti
     if q.unit is None:
         unit = next((c.text for c in row if c.text in units), None)  # a 单位 column
         if unit:
-            q = Quantity(q.start, q.end, q.text, q.value, q.lower, q.upper, unit, q.qualifier, q.masked)
+            q = replace(q, unit=unit)
     row_text = " | ".join(c.text for c in row)
     section = simplified(" ".join(block.section_path))
-    return q, Context(simplified(label), "", simplified(label), simplified(row_text), section, ""), row_text
+    context = Context(simplified(label), "", simplified(label), simplified(row_text), section, TextBefore.of(""))
+    return q, context, row_text
 
 
 # How far back the activity a figure follows, and the subject of its sentence, are looked for:
 # bounds that keep a sentence of thousands of figures linear.
 NEAR_CHARS = 80
 LEAD_CHARS = 160
-_QUOTES = str.maketrans("", "", "“”\"「」『』‘’")
+_QUOTE_MARKS = "“”\"「」『』‘’"
+_QUOTES = str.maketrans("", "", _QUOTE_MARKS)
 _ASIDE = re.compile(r"\((?:包括|含|包含)[^()]*\)")  # 结案(包括不予受理)86件: an aside, not the thing counted
 _RIGHT_STARTS_ELSEWHERE = ("和", "及", "与", "并", "同时", "其中", "且", "以及", "、")
 # a noun phrase does not start with an adverb or a predicate: 1235项全部实现网上可办, 39件中败诉2件
@@ -59,10 +62,38 @@ _PERSON_UNITS = ("人", "人次", "名")
 _HEADCOUNT_VERB = re.compile(r"(?:共|累计|共计)?(?:参训|参与培训|参加培训|培训|受训|参与|参加|覆盖|惠及|受益)(?:人员|人数)?(?:达|为|共)?$")
 
 
-@lru_cache(maxsize=1024)  # a sentence's text is asked for once per figure in it
+class SharedText(str):
+    """A clause's or sentence's words, one object for the contexts of all the figures in it.
+
+    Matching asks each figure's context whether its clause and sentence hold this or that word;
+    the answer is kept, so a sentence of thousands of figures is read once per word, not once per
+    figure and word. Otherwise a plain ``str``.
+    """
+
+    LONG = 256  # shorter texts stay plain: looking a word up in them costs no more than remembering it
+
+    def __new__(cls, text: str) -> "SharedText":
+        shared = super().__new__(cls, text)
+        shared._holds = {}
+        return shared
+
+    @classmethod
+    def of(cls, text: str) -> str:
+        return cls(text) if len(text) >= cls.LONG else text
+
+    def __contains__(self, word: str) -> bool:
+        held = self._holds.get(word)
+        if held is None:
+            held = self._holds[word] = str.__contains__(self, word)
+        return held
+
+
+@lru_cache(maxsize=1024)
 def _for_matching(text: str) -> str:
     """Words as matching sees them: quotes dropped (“一网通办”率 is 一网通办率), inclusion asides removed."""
-    return _ASIDE.sub("", text).translate(_QUOTES)
+    text = _ASIDE.sub("", text) if "(" in text else text
+    # translate reads a long text slowly (a table lookup a character): only when there is a quote to drop
+    return text.translate(_QUOTES) if any(mark in text for mark in _QUOTE_MARKS) else text
 
 
 def _attached_right(after: str) -> str:
@@ -90,11 +121,41 @@ def _containing(spans: list[tuple[int, int]], starts: list[int], pos: int) -> tu
     return spans[max(0, bisect_right(starts, pos) - 1)]
 
 
+def _carried_from(quantities: list[Quantity], is_change: list[bool]):
+    """For a clause starting at ``c_start`` in a sentence starting at ``s_start``: where the words carried
+    into its first figure begin, the end of the sentence's last figure before the clause that is a level,
+    not a change (案件同比增长15%,达到856件), or the sentence start.
+
+    Ends of figures are increasing (spans do not overlap), so that figure is found by a binary search
+    over a running 'last level so far' instead of walking back over every figure between.
+    """
+    ends = [q.end for q in quantities]
+    if any(a >= b for a, b in zip(ends, ends[1:])):  # not expected; walk back as the rule reads
+        def walk(i: int, c_start: int, s_start: int) -> int:
+            for j in range(i - 1, -1, -1):
+                if quantities[j].end < s_start:
+                    break
+                if quantities[j].end <= c_start and not is_change[j]:
+                    return quantities[j].end
+            return s_start
+        return walk
+    last_level: list[int] = [-1]  # last_level[k]: end of the last level among the first k figures
+    for end, change in zip(ends, is_change):
+        last_level.append(last_level[-1] if change else end)
+
+    def find(i: int, c_start: int, s_start: int) -> int:
+        level = last_level[bisect_right(ends, c_start, 0, i)]
+        return level if level >= s_start else s_start
+    return find
+
+
 def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, str, tuple[int, int]]]:
     """(quantity, context for matching, evidence, sentence span) for each figure of a block.
 
-    Linear in the figures of a block: each looks only at its neighbours and back through its
-    own sentence, so a block of thousands of figures costs no more per figure than a short one.
+    Linear in the figures of a block, and of a sentence or clause: each figure looks at its
+    neighbours, at its clause and sentence (read once for all their figures: ``SharedText``,
+    ``ClauseText``) and back through a bounded stretch of its sentence, so a block of thousands of
+    figures costs no more per figure than a short one.
     """
     original = block.text
     text = simplified(original)
@@ -105,8 +166,19 @@ def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, s
     sentences = sentence_spans(text)
     sentence_starts = [a for a, _ in sentences]
     clauses_of: dict[tuple[int, int], tuple[list, list]] = {}
-    section = simplified(" ".join(block.section_path))
+    clause_texts: dict[tuple[int, int], ClauseText] = {}
+    shared: dict[tuple[int, int], str] = {}
+
+    def words(a: int, b: int) -> str:
+        """``_for_matching(text[a:b])`` for a span many figures share, made once."""
+        if (a, b) not in shared:
+            shared[(a, b)] = SharedText.of(_for_matching(text[a:b]))
+        return shared[(a, b)]
+
+    section = SharedText.of(simplified(" ".join(block.section_path)))
     is_change = [role_of(text[max(0, q.start - 12) : q.start])[0] == "change" for q in quantities]
+    carried_from_for = _carried_from(quantities, is_change)
+    subset_words = occurrences(text, "其中")  # for text.find("其中", q.end, s_end) by binary search
     items = []
     for i, q in enumerate(quantities):
         s_start, s_end = _containing(sentences, sentence_starts, q.start)
@@ -114,7 +186,10 @@ def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, s
             spans = clause_spans(text, s_start, s_end)
             clauses_of[(s_start, s_end)] = (spans, [a for a, _ in spans])
         clauses, clause_starts = clauses_of[(s_start, s_end)]
-        c_start, c_end = _containing(clauses, clause_starts, q.start)  # (clauses[clause_no] below)
+        clause_no = max(0, bisect_right(clause_starts, q.start) - 1)
+        c_start, c_end = clauses[clause_no]
+        if (c_start, c_end) not in clause_texts:
+            clause_texts[(c_start, c_end)] = ClauseText(text[c_start:c_end])
         previous = quantities[i - 1] if i > 0 and quantities[i - 1].end > c_start else None
         following = quantities[i + 1] if i + 1 < len(quantities) and quantities[i + 1].start < c_end else None
         prev_end = previous.end if previous else c_start
@@ -127,26 +202,19 @@ def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, s
         right = _attached_right(text[q.end : next_start])
         first_in_clause = previous is None
         # back to the previous figure that is a level, not a change (案件同比增长15%,达到856件)
-        carried_from = s_start
-        for j in range(i - 1, -1, -1):
-            if quantities[j].end < s_start:
-                break
-            if quantities[j].end <= c_start and not is_change[j]:
-                carried_from = quantities[j].end
-                break
-        carried = text[carried_from:c_start] if first_in_clause else ""
+        carried = text[carried_from_for(i, c_start, s_start) : c_start] if first_in_clause else ""
         if q.unit in _PERSON_UNITS and _HEADCOUNT_VERB.match(left.strip(" ,、")):
             carried = text[s_start : q.start - len(left)]  # 执法人员培训4场次,参训18人次: the people of the activity just named
         # what follows 其中 is about a part: its words do not describe a figure before it
         # (召开常务会议21次,其中专题研究法治工作3次: the 21 are not rule-of-law meetings)
-        subset_at = text.find("其中", q.end, s_end)
-        sentence = text[s_start : subset_at if subset_at >= 0 else s_end]
-        clause_no = max(0, bisect_right(clause_starts, q.start) - 1)
+        k = bisect_left(subset_words, q.end)
+        subset_at = subset_words[k] if k < len(subset_words) and subset_words[k] + 2 <= s_end else -1
         clause_before_previous = clauses[clause_no - 1][0] if clause_no > 0 else s_start
         context = Context(
-            _for_matching(left), _for_matching(right), _for_matching(text[c_start:c_end]),
-            _for_matching(sentence), section, text[c_start : q.start], _for_matching(carried),
-            _for_matching(text[subset_at:s_end]) if subset_at >= 0 else "",
+            _for_matching(left), _for_matching(right), words(c_start, c_end),
+            words(s_start, subset_at if subset_at >= 0 else s_end), section,
+            TextBefore(clause_texts[(c_start, c_end)], q.start - c_start), _for_matching(carried),
+            words(subset_at, s_end) if subset_at >= 0 else "",
             _for_matching(text[max(clause_before_previous, q.start - NEAR_CHARS) : q.start]),
             text[max(s_start, q.start - LEAD_CHARS) : q.start],
             "" if _RIGHT_PREDICATE.match(right) else _for_matching(right),

@@ -11,9 +11,10 @@ between figures and writes the records.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from .catalog import Catalog, Indicator, catalog
 from .context import figure_contexts
 from .mapping import Context, Match, match_indicators, role_of, stated_year, unit_fits
 from .quantities import Quantity
-from .scope import SentenceFact, broader_total, part_of_a_total
+from .scope import SentenceFact, SentenceFacts, broader_total, part_of_a_total
 
 CONTEXT_CHARS = 20
 REVIEW_BELOW = 0.9  # facts under this confidence are flagged needs_review (see README: what confidence means)
@@ -108,16 +109,17 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
         if b.kind == "table_cell":
             rows[(b.location.page, b.location.table, b.location.row)].append(b)
     quantities: list[QuantityRecord] = []
-    facts: list[Fact] = []
+    facts: list[Fact | None] = []  # None: a total its part replaced (kept as a hole so later indices hold)
     offset = 0
     for block in blocks:
         previous_indicator = previous_year = last_prior = None
-        sentence_facts: list[SentenceFact] = []  # this sentence's facts so far
+        sentence_facts = SentenceFacts()  # this sentence's facts so far
         last_sentence = None
         for q, ctx, evidence, sentence_span in figure_contexts(block, rows):
+            q = _finite(q)
             if sentence_span != last_sentence:
                 previous_indicator, previous_year, last_sentence = None, None, sentence_span
-                sentence_facts, last_prior = [], None
+                sentence_facts, last_prior = SentenceFacts(), None
             role, role_year = role_of(ctx.left)
             fact_year = stated_year(ctx.clause_before, ctx.sentence) or doc_year
             if role == "prior":
@@ -126,16 +128,18 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             if last_prior and re.search(r"[,;:]", block.text[last_prior[1] : q.start]):
                 last_prior = None
             matches, reason = _decide(q, ctx, cat, role, fact_year, previous, last_prior and last_prior[0])
+            if not all(_converts_finitely(q, m.indicator, cat) for m in matches):
+                matches, reason = [], "number_not_finite"
             candidate = matches[0] if matches else None
             if matches:
                 broader = broader_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
                 if broader is not None:
                     # 受理指派案件4459件,其中法律援助案件450件: the part names the indicator, the total was a wider count
-                    total = facts.pop(broader)
+                    total, facts[broader] = facts[broader], None
                     quantities[total.quantity_no].indicator_code = None
                     quantities[total.quantity_no].rule = None
                     quantities[total.quantity_no].reject_reason = f"broader_than_its_part: {total.indicator_code}"
-                    sentence_facts = [f for f in sentence_facts if f.index != broader]
+                    sentence_facts.remove(broader)
                 reason = part_of_a_total(block.text, q, ctx, matches[0], fact_year, sentence_facts)
                 if reason:
                     matches = []
@@ -168,10 +172,32 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             if matches and role == "value":
                 previous_indicator, previous_year = matches[0].indicator, fact_year
                 first = len(facts) - len(matches)
-                sentence_facts += [SentenceFact(m.indicator.code, fact_year, q.end, first + k, m.scope, ctx.segment)
-                                   for k, m in enumerate(matches)]
+                for k, m in enumerate(matches):
+                    sentence_facts.add(SentenceFact(m.indicator.code, fact_year, q.end, first + k, m.scope, ctx.segment))
         offset += len(block.text) + 1
-    return Extraction(quantities, facts)
+    return Extraction(quantities, [f for f in facts if f is not None])
+
+
+def _finite(q: Quantity) -> Quantity:
+    """``q``, or ``q`` rejected when a value or bound is inf or nan: no such number is ever stored or printed.
+
+    ``find_quantities`` bounds every number already (``number_out_of_bounds``); this is the last guard.
+    """
+    if all(v is None or math.isfinite(v) for v in (q.value, q.lower, q.upper)):
+        return q
+    return replace(q, value=None, lower=None, upper=None, reject_reason=q.reject_reason or "number_not_finite")
+
+
+def _factor(q: Quantity, indicator: Indicator, cat: Catalog) -> float:
+    """What the figure's unit is worth in the indicator's (万元 → 元: 10000), 1 when it is the same."""
+    if q.unit in cat.unit_conversions and cat.unit_conversions[q.unit][0] == indicator.unit:
+        return cat.unit_conversions[q.unit][1]
+    return 1.0
+
+
+def _converts_finitely(q: Quantity, indicator: Indicator, cat: Catalog) -> bool:
+    factor = _factor(q, indicator, cat)
+    return all(v is None or math.isfinite(v * factor) for v in (q.value, q.lower, q.upper))
 
 
 def _carry(indicator: Indicator, rule: str) -> Match:
@@ -191,6 +217,8 @@ def _decide(q: Quantity, ctx: Context, cat: Catalog, role: str, fact_year, previ
     (由上年的4个工作日压减至1个工作日: the 1 is this year's value of the same thing).
     """
     previous_indicator, previous_year = previous
+    if q.reject_reason:  # a number out of bounds (see quantities): no indicator's value
+        return [], q.reject_reason
     if _looks_like_year(q):
         return [], None
     matches, reason = match_indicators(q, ctx, cat)
@@ -217,9 +245,7 @@ def _decide(q: Quantity, ctx: Context, cat: Catalog, role: str, fact_year, previ
 
 def _fact(record: QuantityRecord, q: Quantity, match, cat: Catalog) -> Fact:
     indicator = match.indicator
-    factor = 1.0
-    if q.unit in cat.unit_conversions and cat.unit_conversions[q.unit][0] == indicator.unit:
-        factor = cat.unit_conversions[q.unit][1]
+    factor = _factor(q, indicator, cat)
     return Fact(
         indicator_code=indicator.code,
         value=_convert(q.value, factor),

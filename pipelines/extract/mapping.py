@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from .catalog import Catalog, Cue, Indicator
 from .quantities import Quantity
+from .segments import TextBefore
 
 # A change is the verb right before the figure (增加了88件, 同比增长21.4%, 较上年多12件) or a
 # change noun (增幅为); a level reached (增至512人, 提升到97%, 压减至1个工作日) is this year's value.
@@ -28,6 +29,7 @@ _THIS_YEAR = re.compile(r"本年|今年|当年|(?<!\d)(?:年底|年末)")  # 年
 _SHARED_FIGURE = re.compile(r"[均都各](?:为|达|达到|是)?$")
 _SUMMED_OVER_UNITS = re.compile(r"各部门|各单位|各乡镇|各村|各街道|各镇|村级|村\((?:居|社区)\)|各地")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
+_LEADING_SPACE = re.compile(r"\s*")
 TOPIC_SCOPE_SCORE = {"segment": 4.0, "clause": 3.0, "sentence": 2.0, "section": 1.0}
 NO_TOPIC_SCORE = 3.0
 
@@ -41,7 +43,7 @@ class Context:
     clause: str
     sentence: str
     section: str  # the section headings, joined
-    clause_before: str  # clause text before the figure (for years)
+    clause_before: TextBefore  # clause text before the figure (for years), searched without copying it
     carried: str = ""  # earlier clauses of the sentence, back to the previous figure (topic carried over)
     subset: str = ""  # what the sentence says after a later 其中 (a part of what the figure counts)
     before: str = ""  # the figure's clause and the one before it, up to the figure (what activity it follows), bounded
@@ -83,17 +85,17 @@ def role_of(left: str) -> tuple[str, int | None]:
     return "value", None
 
 
-def stated_year(clause_before: str, sentence: str) -> int | None:
+def stated_year(clause_before: TextBefore, sentence: str) -> int | None:
     """The year stated for a figure: in its own clause (…,2022年我县取得执法证85人), or leading its sentence.
 
     A clause that says 本年/今年/年底 is about the report's own year whatever the sentence began with.
     """
-    if _THIS_YEAR.search(clause_before):
+    if clause_before.search(_THIS_YEAR):
         return None
-    years = [int(m.group("year")) for m in _EXPLICIT_YEAR.finditer(clause_before)]
-    if years:
-        return years[-1]
-    lead = _EXPLICIT_YEAR.match(sentence.lstrip())
+    last = clause_before.last(_EXPLICIT_YEAR)
+    if last:
+        return int(last.group("year"))
+    lead = _EXPLICIT_YEAR.match(sentence, _LEADING_SPACE.match(sentence).end())  # sentence.lstrip(), not copied
     return int(lead.group("year")) if lead else None
 
 

@@ -5,9 +5,10 @@ and financial 大写 forms, masked ``***``, ``百分之…``), convert only the 
 would also rewrite 统一, 一些, 十分), then read what is attached to it: a 千/万/亿 multiplier,
 余/多/以上/近/不足 qualifiers, a range partner, and a unit (with a parenthetical alternative such as
 ``场(次)``). Things that look like numbers but are not figures (years, dates, document numbers,
-titles in 《》, slogans in quotes, ordinals, hotlines, vague 数十/几百) are skipped. A figure too
-long for a float to hold exactly keeps its span with value None rather than a rounded or infinite
-number. The word lists live in quantity_rules.toml.
+titles in 《》, slogans in quotes, ordinals, hotlines, vague 数十/几百) are skipped. A figure out of
+bounds (more than ``max_digits`` digits or stars, or 10**max_digits or more once multiplied) keeps
+its span with value and bounds None and a ``reject_reason``, rather than a rounded, overflowing or
+infinite number: it is a quantity, never a fact. The word lists live in quantity_rules.toml.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
+from itertools import accumulate
 
 import cn2an
 
@@ -85,18 +88,26 @@ def rules() -> Rules:
     )
 
 
-@lru_cache(maxsize=1)
-def _candidate() -> re.Pattern:
-    """The scanner for number-like spans; built from the numeral characters in the rules."""
+@lru_cache(maxsize=None)
+def _candidate(thousands: bool = True) -> re.Pattern:
+    """The scanner for number-like spans; built from the numeral characters in the rules.
+
+    ``thousands=False`` leaves out the 1,234,567 form: it finds the same spans wherever that form
+    does not match (see ``find_quantities``).
+    """
     everyday, financial = (re.escape(rules().everyday_numerals), re.escape(rules().financial_numerals))
+    arabic = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+" if thousands else r"\d+"
     # A 大写 figure starts with a 大写 character and goes on with 大写, 零, 万, 亿 (which have no 大写 form);
     # it is scanned apart from everyday numerals so 队伍三支 reads 伍 (a word) and 三支, not 伍三 = 53.
     return re.compile(
         r"(?P<pct>百分之(?P<pct_num>[零〇一二两三四五六七八九十百点]+))"
-        r"|(?P<arabic>\d{1,3}(?:,\d{3})+(?![\d,])|\d+)(?:\.(?P<frac>\d+))?"
+        rf"|(?P<arabic>{arabic})(?:\.(?P<frac>\d+))?"
         r"|(?P<mask>[*×]+(?:\.[*×]+)?)"
         rf"|(?P<cn>[{financial}][{financial}零万亿]*|[{everyday}]+)"
     )
+
+
+_THOUSANDS_CHAIN = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,9 @@ class Quantity:
     unit: str | None
     qualifier: str | None  # at_least | at_most | approx | range | None (exact)
     masked: bool
+    # why the figure can be no indicator's value whatever its words (number_out_of_bounds: …); its
+    # value and bounds are None then. Kept in quantities.reject_reason.
+    reject_reason: str | None = None
 
     @property
     def is_percent(self) -> bool:
@@ -123,6 +137,19 @@ def _excluded_spans(text: str) -> list[tuple[int, int]]:
     limit = rules().max_slogan_chars
     spans += [m.span() for m in re.finditer(rf"[“\"「『][^”\"」』]{{1,{limit}}}[”\"」』]", text)]  # slogans
     return spans
+
+
+class _Spans:
+    """Whether a position falls in any of some spans (which may overlap): a binary search, not a scan."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self._starts = [a for a, _ in spans]
+        self._reach = list(accumulate((b for _, b in spans), max))  # furthest end among the first k spans
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect_right(self._starts, pos)
+        return k > 0 and self._reach[k - 1] > pos
 
 
 def _chinese_value(span: str) -> int | float | None:
@@ -152,6 +179,13 @@ def _bounded(value: int | float | None, digits: int, r: Rules) -> tuple[float | 
     return (result, False) if math.isfinite(result) else (None, True)
 
 
+def _bounded_numeral(raw: int | float | None, r: Rules) -> tuple[float | None, bool]:
+    """``_bounded`` for cn2an's reading; an int is measured without printing it (a huge one cannot be)."""
+    if isinstance(raw, int) and abs(raw) >= 10**r.max_digits:
+        return None, True
+    return _bounded(raw, _written_digits(str(raw)), r)
+
+
 def _written_digits(text: str) -> int:
     """Digits of a number as written, leading zeros dropped (a float in exponent form counts as too long)."""
     if "e" in text.lower() or "inf" in text.lower() or "nan" in text.lower():
@@ -179,8 +213,9 @@ class _Number:
 def _number_at(match: re.Match, r: Rules) -> _Number:
     start, end = match.span()
     if match.group("pct"):
-        raw = _chinese_value(match.group("pct_num"))
-        value, too_long = _bounded(raw, _written_digits(str(raw)), r)
+        if _too_long_to_read(match.group("pct_num"), r):
+            return _Number(start, end, None, 0, "pct", True)
+        value, too_long = _bounded_numeral(_chinese_value(match.group("pct_num")), r)
         return _Number(start, end, value, 0, "pct", too_long)
     if match.group("arabic"):
         text = match.group("arabic").replace(",", "")
@@ -190,9 +225,17 @@ def _number_at(match: re.Match, r: Rules) -> _Number:
     if match.group("mask"):  # **.*% keeps its integer digit count
         stars = len(match.group("mask").split(".")[0])
         return _Number(start, end, None, stars, "mask", stars > r.max_digits)
-    raw = _chinese_value(match.group("cn"))
-    value, too_long = _bounded(raw, _written_digits(str(raw)), r)
+    if _too_long_to_read(match.group("cn"), r):
+        return _Number(start, end, None, 0, "cn", True)
+    value, too_long = _bounded_numeral(_chinese_value(match.group("cn")), r)
     return _Number(start, end, value, 0, "cn", too_long)
+
+
+def _too_long_to_read(numeral: str, r: Rules) -> bool:
+    """A Chinese numeral span longer than any of max_digits digits is (九百九十九万九千九百九十九亿… is 29
+    characters for 15 digits): too long, and not given to cn2an, whose time grows with the square of
+    the span and whose int of thousands of digits could not even be printed."""
+    return len(numeral) > 4 * r.max_digits
 
 
 def _skip_spaces(text: str, pos: int) -> int:
@@ -202,18 +245,30 @@ def _skip_spaces(text: str, pos: int) -> int:
 
 
 def find_quantities(text: str) -> list[Quantity]:
-    """All quantities in ``text`` (normalised), left to right, spans non-overlapping."""
+    """All quantities in ``text`` (normalised), left to right, spans non-overlapping.
+
+    Linear in the text: the 1,234,567 form is tried only where it can match. Tried at every group
+    of ``111,111,…,111,`` (a chain that ends in a comma or a fourth digit, so no group of it is a
+    thousands figure) it would read the rest of the chain again for each group.
+    """
     r = rules()
-    excluded = _excluded_spans(text)
+    excluded = _Spans(_excluded_spans(text))
     found: list[Quantity] = []
     pos = 0
-    candidate = _candidate()
+    candidate, plain = _candidate(), _candidate(thousands=False)
+    failed_chain_end = -1  # the end of the last chain of ,ddd groups that was no thousands figure
     while True:
-        match = candidate.search(text, pos)
+        match = plain.search(text, pos)
         if match is None:
             return _with_halves(text, found, r)
+        at = match.start()
+        if match.group("arabic") and not (at < failed_chain_end and text[at - 1] == ","):
+            # a group inside a failed chain fails too: it runs to the same end, where the chain failed
+            match = candidate.match(text, at)
+            if "," not in match.group("arabic") and (chain := _THOUSANDS_CHAIN.match(text, at)):
+                failed_chain_end = chain.end()
         pos = match.end()
-        if any(a <= match.start() < b for a, b in excluded):
+        if match.start() in excluded:
             continue
         number = _number_at(match, r)
         quantity = _read_quantity(text, number, r)
@@ -227,9 +282,10 @@ def _with_halves(text: str, found: list[Quantity], r: Rules) -> list[Quantity]:
     if "半" not in text:
         return found
     halves = []
+    taken = _Spans((q.start, q.end) for q in found)
     for match in re.finditer("半", text):
         unit = _match_prefix(text, match.end(), r.half_units)
-        if unit and not any(q.start <= match.start() < q.end for q in found):
+        if unit and match.start() not in taken:
             before = text[max(0, match.start() - 1) : match.start()]
             if before and (before.isdigit() or before in r.everyday_numerals or before in "多大过个"):
                 continue  # 一个半小时, 1年半, 多半, 大半: not a half of its own
@@ -303,7 +359,22 @@ def _read_quantity(text: str, number: _Number, r: Rules) -> Quantity | None:
         lower = None if not masked else lower
     elif qualifier == "approx":
         lower = upper = None if not masked else lower
-    return Quantity(number.start, end, text[number.start : end], value, lower, upper, unit, qualifier, masked)
+    quantity = Quantity(number.start, end, text[number.start : end], value, lower, upper, unit, qualifier, masked)
+    return _within_bounds(quantity, number.too_long, r)
+
+
+def _within_bounds(q: Quantity, too_long: bool, r: Rules) -> Quantity:
+    """``q``, or ``q`` without value and bounds and with a reject reason when its number is out of bounds:
+    written with more than max_digits digits (or stars), or 10**max_digits or more once multiplied
+    (999999999999999亿件), or not a finite number at all. Such a figure is kept as a quantity, never a fact.
+    """
+    if too_long:
+        why = f"number_out_of_bounds: more than {r.max_digits} digits"
+    elif any(v is not None and not abs(v) < 10**r.max_digits for v in (q.value, q.lower, q.upper)):
+        why = f"number_out_of_bounds: 1e{r.max_digits} or more"
+    else:
+        return q
+    return replace(q, value=None, lower=None, upper=None, reject_reason=why)
 
 
 def _not_a_chinese_figure(text: str, number: _Number, r: Rules) -> bool:

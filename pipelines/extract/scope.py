@@ -8,10 +8,13 @@ Each returns the reason kept in ``quantities.reject_reason`` (or the total a par
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
 from typing import NamedTuple
 
 from .mapping import Context, Match
 from .quantities import Quantity
+from .segments import occurrences
 
 class SentenceFact(NamedTuple):
     """A fact taken earlier in the same sentence, as the part-of-a-total rules need it."""
@@ -39,7 +42,63 @@ _NOT_COUNTS = (  # rates and durations: 均 before them is an average figure, no
     "%", "‰", "工作日", "个工作日", "天", "小时", "学时", "课时")
 
 
-def broader_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts: list[SentenceFact]) -> int | None:
+@lru_cache(maxsize=4)  # asked for each figure of a block: the block's text is the same object
+def _subset_words(text: str) -> list[int]:
+    """Where 其中 stands in a block's text, in order."""
+    return occurrences(text, "其中")
+
+
+class SentenceFacts:
+    """The facts taken so far in a sentence, grouped by (indicator, year), each group in order.
+
+    The rules below ask for the earlier facts of a figure's indicator and year with 其中 between them
+    and the figure: ``"其中" in text[earlier.end : q.start]`` for each earlier fact would read the
+    sentence again per fact and figure. Ends grow in a group, so those facts are the group's first
+    ones up to the last 其中 before the figure: a binary search.
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, int | None], tuple[list[SentenceFact], list[int]]] = {}
+        self._undefined: dict[tuple[str, int | None], tuple[int, int | None]] = {}  # see first_undefined
+
+    def add(self, fact: SentenceFact) -> None:
+        facts, ends = self._groups.setdefault((fact.indicator, fact.year), ([], []))
+        facts.append(fact)
+        ends.append(fact.end)
+
+    def remove(self, index: int) -> None:
+        """Drop the fact at ``index`` of the document's facts (a total its part replaced)."""
+        for key, (facts, ends) in self._groups.items():
+            if any(f.index == index for f in facts):
+                kept = [f for f in facts if f.index != index]
+                self._groups[key] = (kept, [f.end for f in kept])
+                self._undefined.pop(key, None)
+
+    def before_subset_word(self, text: str, indicator: str, year, pos: int) -> tuple[list[SentenceFact], int]:
+        """(facts, k): ``facts[:k]`` are the facts of ``indicator`` and ``year`` with 其中 between them and ``pos``."""
+        facts, ends = self._groups.get((indicator, year), ((), ()))
+        found = _subset_words(text)
+        last = bisect_right(found, pos - 2) - 1  # the last 其中 that ends by pos
+        return facts, (bisect_right(ends, found[last]) if last >= 0 and facts else 0)
+
+    def first_undefined(self, indicator: str, year, defining: tuple[str, ...], k: int) -> int | None:
+        """The position of the group's first fact whose segment has none of ``defining``, if before ``k``.
+
+        Remembered per group as far as it was looked for, so asking again for each figure reads
+        each fact once (``defining`` is the indicator's own, the same for a group).
+        """
+        key = (indicator, year)
+        facts = self._groups[key][0]
+        looked, first = self._undefined.get(key, (0, None))
+        while first is None and looked < len(facts):
+            if not any(word in facts[looked].segment for word in defining):
+                first = looked
+            looked += 1
+        self._undefined[key] = (looked, first)
+        return first if first is not None and first < k else None
+
+
+def broader_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts: SentenceFacts) -> int | None:
     """The fact index of a total this figure names more precisely after 其中, or None.
 
     The part is the indicator's figure and the total a wider count when
@@ -54,16 +113,20 @@ def broader_total(text: str, q: Quantity, ctx: Context, match: Match, year, sent
     ind = match.indicator
     names_topic = bool(ind.topic) and any(word in match.cue for word in ind.topic)
     defined = any(word in ctx.segment for word in ind.defining)
-    for earlier in sentence_facts:
-        if earlier.indicator != ind.code or earlier.year != year or "其中" not in text[earlier.end : q.start]:
-            continue
-        if (names_topic and earlier.topic_scope != "none") or (
-                defined and not any(word in earlier.segment for word in ind.defining)):
-            return earlier.index
-    return None
+    # the first earlier fact of the indicator and year, with 其中 between, that is a topic's total or has no defining word
+    earlier, k = sentence_facts.before_subset_word(text, ind.code, year, q.start)
+    if k == 0:
+        return None
+    first = None
+    if names_topic:
+        first = next((n for n in range(k) if earlier[n].topic_scope != "none"), None)
+    if defined:
+        undefined = sentence_facts.first_undefined(ind.code, year, ind.defining, k if first is None else first)
+        first = undefined if undefined is not None else first
+    return earlier[first].index if first is not None else None
 
 
-def part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts: list[SentenceFact]) -> str | None:
+def part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, sentence_facts: SentenceFacts) -> str | None:
     """Why a figure that names an indicator is a part, not the county's figure, or None.
 
     - a breakdown after a total: 办理公证2397件,其中国内公证1860件 (the same indicator earlier in
@@ -74,18 +137,17 @@ def part_of_a_total(text: str, q: Quantity, ctx: Context, match: Match, year, se
       (全省共办理…), a span of several years (近三年共…).
     """
     code = match.indicator.code
-    for earlier in sentence_facts:
-        if earlier.indicator == code and earlier.year == year and "其中" in text[earlier.end : q.start]:
-            return f"breakdown_of_total: {code}"
+    if sentence_facts.before_subset_word(text, code, year, q.start)[1]:
+        return f"breakdown_of_total: {code}"
     if _SHARE_OF_TOTAL.search(text[q.end : q.end + 16]):
         return f"share_of_total: {code}"
     if _SUBSET.search(ctx.left):
         return f"subset: {code}"
     if _NEGATED.search(ctx.head):
         return f"negated: {code}"
-    if _OTHER_LEVEL.search(ctx.clause_before) or _OTHER_LEVEL.match(ctx.sentence):
+    if ctx.clause_before.search(_OTHER_LEVEL) or _OTHER_LEVEL.match(ctx.sentence):
         return f"other_level: {code}"
-    if _MULTI_YEAR.search(ctx.clause_before) or _MULTI_YEAR.match(ctx.sentence):
+    if ctx.clause_before.search(_MULTI_YEAR) or _MULTI_YEAR.match(ctx.sentence):
         return f"multi_year: {code}"
     if q.unit not in _NOT_COUNTS and match.rule != "shared_figure" and _PER_UNIT.search(ctx.left):
         return f"per_unit: {code}"
