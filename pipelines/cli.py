@@ -4,7 +4,7 @@
     shufa inspect FILE... [--json]
     shufa text    FILE [--blocks]
     shufa extract FILE... [--json] [--quantities | --explain]
-    shufa query   "SQL" [--format table|csv|json] [--warehouse PATH]
+    shufa query   "SQL" [--format table|csv|json] [--warehouse PATH] [--allow-files]
     shufa export  DIR [--format parquet|csv] [--warehouse PATH]
     shufa report  --county NAME_OR_CODE [--out DIR] [--warehouse PATH]
     shufa test-data [--warehouse PATH]
@@ -236,15 +236,44 @@ def _explain(arg: str, meta, extraction, as_json: bool) -> None:
             print(f"    ✗ {verdict}{cue}")
 
 
-def _open_published(args: argparse.Namespace, command: str):
-    """A read-only connection to the published warehouse (never blocks a running build)."""
+def _published_path(args: argparse.Namespace, command: str) -> Path | None:
+    """The published warehouse file, or None (after saying why) when there is none."""
+    path = args.warehouse or settings.warehouse_path()
+    if not path.is_file():
+        what = "a folder, not a warehouse file," if path.is_dir() else "no warehouse"
+        print(f"shufa {command}: {what} at {path}: run `shufa build` (or `make run`) first, or pass --warehouse",
+              file=sys.stderr)
+        return None
+    return path
+
+
+def _open_published(args: argparse.Namespace, command: str, export_dir: Path | None = None):
+    """A read-only connection to the published warehouse (never blocks a running build) that reaches nothing
+    else: external access off, no extension installed or loaded, configuration locked (see
+    pipelines/report/connection.py). ``--allow-files`` (query only) keeps file access on; EXPORT_DIR gives a
+    connection that may write only into that folder, for DuckDB's own writers."""
     import duckdb
 
-    path = args.warehouse or settings.warehouse_path()
-    if not path.exists():
-        print(f"shufa {command}: no warehouse at {path}: run `shufa build` (or `make run`) first", file=sys.stderr)
+    from .report.connection import connect_for_export, connect_read_only
+
+    path = _published_path(args, command)
+    if path is None:
         return None
-    return duckdb.connect(str(path), read_only=True)
+    try:
+        if export_dir is not None:
+            return connect_for_export(path, export_dir)
+        return connect_read_only(path, allow_files=getattr(args, "allow_files", False))
+    except duckdb.Error as exc:
+        print(f"shufa {command}: cannot open the warehouse {path}: {exc}", file=sys.stderr)
+        return None
+
+
+_QUERY_HINTS = {  # (words of DuckDB's message, what to tell the analyst)
+    "file system operations are disabled": "shufa query reads only the warehouse; pass --allow-files to let SQL "
+                                           "read and write files",
+    "Loading external extensions is disabled": "shufa query cannot install or load extensions",
+    "the configuration has been locked": "settings cannot be changed from shufa query",
+}
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -256,46 +285,88 @@ def cmd_query(args: argparse.Namespace) -> int:
     with con:
         try:
             relation = con.sql(args.sql)
+            if relation is None:  # a statement without a result
+                return 0
+            if args.format == "table":
+                relation.show(max_rows=args.max_rows, max_width=200)
+            else:
+                frame = relation.df()
+                if args.format == "csv":
+                    frame.to_csv(sys.stdout, index=False)
+                else:
+                    print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
         except duckdb.Error as exc:
             print(f"shufa query: {exc}", file=sys.stderr)
+            for words, hint in _QUERY_HINTS.items():
+                if words in str(exc):
+                    print(f"shufa query: {hint}", file=sys.stderr)
             return 1
-        if relation is None:  # a statement without a result
-            return 0
-        if args.format == "table":
-            relation.show(max_rows=args.max_rows, max_width=200)
-        else:
-            frame = relation.df()
-            if args.format == "csv":
-                frame.to_csv(sys.stdout, index=False)
-            else:
-                print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .models.project import load_models
+    """Each core and mart table to DIR/<table>.<format>, replacing files of those names already there.
 
-    con = _open_published(args, "export")
+    No SQL text is built from DIR: DuckDB's relation writers take the path as an argument, on a connection
+    that may write only inside DIR (see ``_open_published``) and runs no user SQL.
+    """
+    import duckdb
+
+    from .models.project import load_models
+    from .report import ReportOutputError, check_output_folder
+    from .report.connection import quote_identifier
+
+    if _published_path(args, "export") is None:
+        return 2
+    folder = args.dir
+    tables = [m.name for m in load_models() if m.layer in ("core", "marts")]
+    targets = {table: folder / f"{table}.{args.format}" for table in tables}
+    try:
+        check_output_folder(folder)
+        for target in targets.values():
+            if target.is_symlink() or (target.exists() and not target.is_file()):
+                kind = "a symbolic link" if target.is_symlink() else "a folder"
+                raise ReportOutputError(f"{target} is {kind}, not a file; move it away or export to another folder")
+    except ReportOutputError as error:
+        print(f"shufa export: {error}", file=sys.stderr)
+        return 2
+    con = _open_published(args, "export", export_dir=folder)
     if con is None:
         return 2
-    args.dir.mkdir(parents=True, exist_ok=True)
-    tables = [m.name for m in load_models() if m.layer in ("core", "marts")]
-    options = "FORMAT parquet" if args.format == "parquet" else "FORMAT csv, HEADER"
     with con:
-        for table in tables:
-            target = args.dir / f"{table}.{args.format}"
-            con.execute(f"COPY (SELECT * FROM {table}) TO '{target.as_posix()}' ({options})")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            print(f"shufa export: cannot make {folder}: {error.strerror or error}", file=sys.stderr)
+            return 2
+        for table, target in targets.items():
+            written = str(target.resolve())
+            try:
+                relation = con.table(quote_identifier(table))
+                if args.format == "parquet":
+                    relation.write_parquet(written)
+                else:
+                    relation.write_csv(written, header=True)
+            except duckdb.Error as exc:
+                print(f"shufa export: cannot write {target}: {exc}", file=sys.stderr)
+                return 1
             print(f"{table:28} -> {target}")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import CountyLookupError, write_report
+    import duckdb
 
+    from .report import CountyLookupError, ReportOutputError, write_report
+
+    warehouse = args.warehouse or settings.warehouse_path()
     try:
-        path = write_report(args.warehouse or settings.warehouse_path(), args.county, args.out)
-    except (FileNotFoundError, CountyLookupError) as error:
+        path = write_report(warehouse, args.county, args.out)
+    except (FileNotFoundError, CountyLookupError, ReportOutputError) as error:
         print(f"shufa report: {error}", file=sys.stderr)
+        return 2
+    except duckdb.Error as error:
+        print(f"shufa report: cannot read the warehouse {warehouse}: {error}", file=sys.stderr)
         return 2
     print(path)
     return 0
@@ -357,11 +428,17 @@ def parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_extract)
 
     warehouse_help = f"DuckDB file (default: $SHUFA_WAREHOUSE or {settings.DEFAULT_WAREHOUSE})"
-    q = sub.add_parser("query", help="run SQL on the published warehouse (read-only) and print the result")
+    q = sub.add_parser("query", help="run SQL on the published warehouse (read-only) and print the result",
+                       description="Run SQL on the published warehouse, read-only. The SQL can reach nothing but "
+                                   "the warehouse: no files, URLs or other databases (COPY TO, ATTACH, read_csv, "
+                                   "read_text ...), no extensions installed or loaded, and no SET can change that.")
     q.add_argument("sql")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
     q.add_argument("--max-rows", type=int, default=100, help="rows shown in table format (default 100)")
     q.add_argument("--warehouse", type=Path, help=warehouse_help)
+    q.add_argument("--allow-files", action="store_true",
+                   help="let the SQL read and write files and other databases with your permissions (COPY TO, "
+                        "read_csv, ATTACH ...); the warehouse stays read-only and settings stay locked")
     q.set_defaults(func=cmd_query)
 
     x = sub.add_parser("export", help="write the core and mart tables to a folder")
