@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test dev sample bench bench-accuracy screenshots clean help
+.PHONY: run test dev sample bench bench-accuracy soak screenshots clean help
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -61,6 +61,13 @@ bench: $(VENV)/.installed-dev
 #   make bench-accuracy  extraction precision/recall/F1 -> bench/results/accuracy.json
 bench-accuracy: $(VENV)/.installed-dev
 	$(BIN)/python bench/accuracy.py
+
+#   make soak   robustness: 30 rounds of builds on sample + hostile files, with concurrent queries and
+#               competing builds, outside the repo (SHUFA_SOAK_DIR, default /tmp/shufa-soak)
+#               -> bench/results/soak.json (~15-20 min on a quiet 2-core machine, est.; ROUNDS=3 for a quick look)
+ROUNDS ?= 30
+soak: $(VENV)/.installed-dev
+	$(BIN)/python bench/soak.py --rounds $(ROUNDS)
 
 #   make screenshots  regenerate docs/images/*.png (README pictures) from the sample corpus
 screenshots: $(VENV)/.installed-dev $(VENV)/.installed-apt
