@@ -160,3 +160,15 @@ def test_identical_bytes_under_two_extensions_are_judged_by_each_reader(tmp_path
     assert [d.path for d in result.documents] == ["副本.txt"]
     assert result.files == {"副本.txt": result.documents[0].doc_id, "副本2.txt": result.documents[0].doc_id}
     assert [(f.path, f.error_kind) for f in result.failures] == [("副本.doc", "unsupported_format")]
+
+
+def test_known_content_under_an_unreadable_extension_is_still_refused(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_txt(raw / "副本.txt", ["江宁区2023年法治政府建设年度报告", "全年办理法律援助案件5件。"])
+    (raw / "副本.doc").write_bytes((raw / "副本.txt").read_bytes())
+    first = read_files(raw, stat_files(raw), set(), workers=1)
+    known = {d.doc_id for d in first.documents}
+    again = read_files(raw, stat_files(raw), known, workers=1)  # as after `touch 副本.doc 副本.txt`
+    assert again.files == {"副本.txt": first.documents[0].doc_id}
+    assert [(f.path, f.error_kind) for f in again.failures] == [("副本.doc", "unsupported_format")]

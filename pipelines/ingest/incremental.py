@@ -20,7 +20,7 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 
 from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, RawScan, ingest_file, walk_raw
-from .document import MiB, ReadLimits
+from .document import SUPPORTED_FORMATS, MiB, ReadLimits
 from .worker_limits import DEFAULT_WORKER_MEMORY_MB, limit_memory
 
 
@@ -51,7 +51,7 @@ class Plan:
 
 # Failures that say nothing about the file's content: a time limit hit on a busy night, a
 # permission fixed since (which changes ctime, not mtime). Such files are read again every run.
-TRANSIENT_ERRORS = {"timeout", "read_failed", "extraction_failed", "file_changing"}
+TRANSIENT_ERRORS = {"timeout", "read_failed", "file_changing"}
 
 
 def stat_folder(raw_dir: Path) -> tuple[list[FileStat], RawScan]:
@@ -87,14 +87,15 @@ def plan_run(current: list[FileStat], previous: Previous, full: bool = False,
     for f in current:
         known = previous.files.get(f.path)
         failed = previous.errors.get(f.path)
+        failed_unchanged_since = not full and failed is not None and tuple(failed[:2]) == (f.size, f.mtime_ns)
         if not full and known and (known[1], known[2]) == (f.size, f.mtime_ns):
             unchanged[f.path] = known[0]
-        elif not full and failed and tuple(failed[:2]) == (f.size, f.mtime_ns) \
-                and not set(failed[2:3]) & TRANSIENT_ERRORS:
+        elif failed_unchanged_since and failed[2:3] and failed[2] in TRANSIENT_ERRORS:
+            retried.add(f.path)
+            to_read.append(f)
+        elif failed_unchanged_since:
             failed_unchanged.add(f.path)
         else:
-            if failed and not full and tuple(failed[:2]) == (f.size, f.mtime_ns):
-                retried.add(f.path)
             to_read.append(f)
     seen = {f.path for f in current} | set(unchanged)
     removed = (set(previous.files) | set(previous.errors)) - seen
@@ -154,7 +155,9 @@ def read_files(
             result.failures.append(FailedFile(f.path, f.size, None, "read_failed", f"cannot read the file: {exc}"))
             done += 1
             continue
-        if doc_id in known_docs:
+        if doc_id in known_docs and Path(f.path).suffix.lower().lstrip(".") in SUPPORTED_FORMATS:
+            # known content under a name its reader accepts; a known docx's bytes touched as 副本.doc
+            # go to the reader below, which refuses them as it would the first time
             result.files[f.path] = doc_id
             result.known_content += 1
             done += 1
