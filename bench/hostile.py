@@ -516,7 +516,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("symlink_dir_loop", symlink_dir_loop, "either"),
     Kind("unreadable_file", unreadable_file, "error", "read_failed"),
     Kind("unreadable_folder", unreadable_folder, "error", "read_failed"),
-    Kind("name_not_utf8", name_not_utf8, "either"),
+    Kind("name_not_utf8", name_not_utf8, "document"),  # read; recorded under its GB18030 reading
     Kind("name_newline", name_newline, "either"),
     Kind("long_name", long_name, "document"),
     Kind("appending", appending, "either", varies=True),  # read whole, or refused as still changing: timing

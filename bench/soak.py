@@ -51,6 +51,8 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile  # noqa: E402  (bench/ is not a package)
 
+from pipelines.ingest.corpus import recorded_path  # noqa: E402  (the README's rule for names not UTF-8 on disk)
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw"
 RESULTS = ROOT / "bench" / "results" / "soak.json"
@@ -396,7 +398,7 @@ class Corpus:
         old = instance.roots[0]
         new = old.with_name(f"{old.stem}_改名{round_no}{old.suffix}")
         old.rename(new)
-        self.hostile[stem] = Instance(instance.kind, [new], [new.relative_to(self.raw).as_posix()])
+        self.hostile[stem] = Instance(instance.kind, [new], [recorded_path(self.raw, new)])
 
     def _delete(self, stem: str) -> None:
         for root in self.hostile.pop(stem).roots:
@@ -405,7 +407,7 @@ class Corpus:
     def _make(self, kind: hostile.Kind, ctx: hostile.Context, stem: str) -> None:
         paths = kind.make(ctx, stem)
         roots = sorted({self.folder / p.relative_to(self.folder).parts[0] for p in paths})
-        files = [p.relative_to(self.raw).as_posix() for p in paths if not os.path.isdir(p)]
+        files = [recorded_path(self.raw, p) for p in paths if not os.path.isdir(p)]
         self.hostile[stem] = Instance(kind.name, roots, files)
 
     # -- what the warehouse should list
@@ -421,10 +423,10 @@ class Corpus:
         found: dict[str, str] = {}
         for folder, _, files in os.walk(self.raw, onerror=lambda e: unlistable.append(e.filename)):
             for name in files:
-                relative = (Path(folder) / name).relative_to(self.raw).as_posix()
+                relative = recorded_path(self.raw, Path(folder) / name)
                 if is_report_file(relative):
                     found[relative] = labels.get(relative, "unknown")
-        blocked = [Path(d).relative_to(self.raw).as_posix() for d in unlistable]
+        blocked = [recorded_path(self.raw, Path(d)) for d in unlistable]
         for relative, label in labels.items():
             if any(relative.startswith(b + "/") for b in blocked):
                 found[relative] = label

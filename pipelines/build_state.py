@@ -12,6 +12,7 @@ another build would publish the same tables: ``shufa build`` and the nightly sch
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -34,7 +35,7 @@ def folder_fingerprint(root: Path) -> str:
         if any(part.startswith(".") for part in relative.parts):
             continue
         st = path.stat()
-        digest.update(f"{relative.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        digest.update(os.fsencode(f"{relative.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n"))
     return digest.hexdigest()
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path, PurePosixPath
 
 from . import settings
-from .ingest.corpus import FailedFile, ingest_file
+from .ingest.corpus import FailedFile, ingest_file, recorded_path
 from .ingest.document import MiB, ReadLimits
 
 
@@ -31,9 +32,18 @@ def _limits() -> ReadLimits:
 
 
 def _recorded_path(arg: str) -> str:
-    """The path as the user wrote it, without a root, so its folders can hint at county and year."""
+    """The path as the user wrote it, without a root, so its folders can hint at county and year.
+
+    A name that is not UTF-8 on disk is recorded as the build records it (corpus.recorded_path).
+    """
     path = PurePosixPath(Path(arg).as_posix())
-    return str(path.relative_to(path.anchor)) if path.anchor else str(path)
+    relative = Path(str(path.relative_to(path.anchor)) if path.anchor else str(path))
+    return recorded_path(Path(path.anchor or "."), Path(path.anchor or ".") / relative)
+
+
+def _shown(arg: str) -> str:
+    """A path argument as printable UTF-8: bytes that are not UTF-8 on disk shown as \\xNN escapes."""
+    return os.fsencode(arg).decode("utf-8", "backslashreplace")
 
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another build holds the warehouse; try again later
@@ -92,7 +102,7 @@ def _inspect_record(arg: str) -> dict:
         ["file", "format", "county", "county_code", "city", "province", "year", "report_type",
          "issuer_role", "blocks", "chars", "error_kind", "error"]
     )
-    record["file"] = arg
+    record["file"] = _shown(arg)
     if not path.is_file():
         record.update(error_kind="read_failed", error="no such file")
         return record
@@ -130,10 +140,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_text(args: argparse.Namespace) -> int:
     outcome = ingest_file(Path(args.file), _recorded_path(args.file), _limits()) if Path(args.file).is_file() else None
     if outcome is None:
-        print(f"shufa text: no such file: {args.file}", file=sys.stderr)
+        print(f"shufa text: no such file: {_shown(args.file)}", file=sys.stderr)
         return 2
     if isinstance(outcome, FailedFile):
-        print(f"shufa text: {args.file}: {outcome.error_kind}: {outcome.reason}", file=sys.stderr)
+        print(f"shufa text: {_shown(args.file)}: {outcome.error_kind}: {outcome.reason}", file=sys.stderr)
         return 1
     for block in outcome.parsed.blocks:
         if args.blocks:
@@ -150,18 +160,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     status = 0
     for arg in args.files:
-        path = Path(arg)
+        path, name = Path(arg), _shown(arg)
         outcome = ingest_file(path, _recorded_path(arg), _limits()) if path.is_file() else None
         if outcome is None or isinstance(outcome, FailedFile):
             reason = "no such file" if outcome is None else f"{outcome.error_kind}: {outcome.reason}"
-            print(f"shufa extract: {arg}: {reason}", file=sys.stderr)
+            print(f"shufa extract: {name}: {reason}", file=sys.stderr)
             status = 1
             continue
         meta = outcome.metadata
         extraction = extract_blocks(outcome.parsed.blocks, meta.year)
-        base = {"file": arg, "county": meta.county, "county_code": meta.county_code, "year": meta.year}
+        base = {"file": name, "county": meta.county, "county_code": meta.county_code, "year": meta.year}
         if args.explain:
-            _explain(arg, meta, extraction, args.json)
+            _explain(name, meta, extraction, args.json)
             continue
         if args.quantities:
             rows = [
@@ -186,7 +196,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             else:
                 shown = "masked" if row["masked"] else row["value"]
                 label = row["indicator"] or "-"
-                print(f"{arg}\t{label}\t{shown}\t{row['unit']}\t{row['fact_year']}\t{row.get('evidence') or row.get('context')}")
+                print(f"{name}\t{label}\t{shown}\t{row['unit']}\t{row['fact_year']}\t{row.get('evidence') or row.get('context')}")
     return status
 
 

@@ -98,3 +98,60 @@ def test_an_emptied_raw_folder_does_not_retract_the_published_warehouse(tmp_path
     result = shufa("build", "--raw", str(raw), "--warehouse", str(warehouse), "--allow-mass-retraction")
     assert result.returncode == 0, result.stderr
     assert rows(warehouse, "SELECT count(*) FROM documents WHERE status = 'retracted'") == [(3,)]
+
+
+def gbk_name(raw: Path, name: str) -> Path:
+    """A file whose name is GBK bytes on disk, as a zip made on Chinese Windows unpacks."""
+    return Path(os.fsdecode(os.fsencode(str(raw)) + b"/" + name.encode("gbk")))
+
+
+@pytest.mark.parametrize("on_disk, recorded", [
+    ("江宁区.txt".encode("gbk"), "江宁区.txt"),  # GBK bytes: decoded, so the name still names the county
+    (b"\xff\xfe\xfd.txt", "\\xff\\xfe\\xfd.txt"),  # neither UTF-8 nor GB18030: escaped
+    ("普通名字.txt".encode(), "普通名字.txt"),  # UTF-8: as it is
+])
+def test_a_name_that_is_not_utf8_on_disk_is_recorded_as_valid_utf8(tmp_path, on_disk, recorded):
+    from pipelines.ingest.corpus import recorded_path
+
+    path = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/" + on_disk))
+    path.write_text("x", encoding="utf-8")
+    assert recorded_path(tmp_path, path) == recorded
+    recorded.encode("utf-8")  # storable
+
+
+def test_a_gbk_name_that_collides_with_a_utf8_one_is_escaped_not_merged(tmp_path):
+    from pipelines.ingest.corpus import recorded_path
+
+    (tmp_path / "江宁区.txt").write_text("a", encoding="utf-8")
+    gbk = gbk_name(tmp_path, "江宁区.txt")
+    gbk.write_text("b", encoding="utf-8")
+    assert recorded_path(tmp_path, gbk) == os.fsencode(gbk.name).decode("utf-8", "backslashreplace")
+    assert len({recorded_path(tmp_path, p) for p in walk_raw(tmp_path).paths}) == 2
+
+
+def test_a_build_reads_a_file_whose_name_is_gbk_bytes(tmp_path):
+    raw = tmp_path / "raw"
+    reports(raw, "江宁区")
+    write_txt(gbk_name(raw / "2023", "南京市浦口区2023年法治政府建设年度报告.txt"), ["全年办理法律援助案件77件。"])
+    manifest_named = gbk_name(raw, "秦淮区报告.txt")
+    write_txt(manifest_named, ["全年办理法律援助案件55件。"])
+    (raw / "manifest.csv").write_text("file,county,year\n秦淮区报告.txt,秦淮区,2023\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    result = shufa("build", "--raw", str(raw), "--warehouse", str(warehouse))
+    assert result.returncode == 0, result.stderr
+    assert rows(warehouse, "SELECT count(*) FROM ingest_errors") == [(0,)]
+    got = rows(warehouse, """SELECT f.path, d.county, d.year, v.value FROM document_files f
+                              JOIN documents d USING (doc_id) JOIN indicator_facts v USING (doc_id)
+                              WHERE v.indicator_code = 'legal_aid_cases' ORDER BY f.path""")
+    assert got == [("2023/南京市浦口区2023年法治政府建设年度报告.txt", "浦口区", 2023, 77.0),
+                   ("2023/江宁区.txt", "江宁区", 2023, 10.0),
+                   ("秦淮区报告.txt", "秦淮区", 2023, 55.0)]
+    again = shufa("build", "--raw", str(raw), "--warehouse", str(warehouse))
+    assert again.returncode == 0 and "is up to date" in again.stdout, again.stdout  # the folder digest takes the name
+    os.utime(manifest_named)  # touched: planned, hashed, known content
+    touched = shufa("build", "--raw", str(raw), "--warehouse", str(warehouse))
+    assert touched.returncode == 0 and "0 new, 0 changed" in touched.stdout and "0 failed" in touched.stdout, touched.stdout
+    assert rows(warehouse, "SELECT count(*), count(DISTINCT doc_id) FROM indicator_facts") == [(3, 3)]
+    inspected = shufa("inspect", "--json", str(manifest_named))
+    assert inspected.returncode == 0, inspected.stderr
+    assert '"county": "秦淮区"' in inspected.stdout

@@ -63,6 +63,30 @@ def _hidden(relative: PurePosixPath) -> bool:
     return any(part.startswith(".") for part in relative.parts)
 
 
+def recorded_path(raw_dir: Path, path: Path) -> str:
+    """The path recorded for a file: relative to the raw folder, forward slashes, always valid UTF-8.
+
+    A name that is not UTF-8 on disk (a zip made on Chinese Windows unpacks as GBK bytes) is
+    decoded as GB18030, so ``某县2023年报告.docx`` keeps the county and year its name gives; when
+    that name is taken by another file, or the bytes are not GB18030 either, the undecodable bytes
+    are written as ``\\xNN`` escapes. Either way the file is read from its name on disk.
+    """
+    relative = path.relative_to(raw_dir).as_posix()
+    try:
+        relative.encode("utf-8")
+        return relative
+    except UnicodeEncodeError:
+        pass
+    raw = os.fsencode(relative)
+    try:
+        decoded = raw.decode("gb18030")
+        if not (raw_dir / decoded).exists():
+            return decoded
+    except UnicodeDecodeError:
+        pass
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def walk_raw(raw_dir: Path) -> RawScan:
     """Every report file under ``raw_dir``, in a stable order; hidden files and sidecars skipped.
 
@@ -75,7 +99,7 @@ def walk_raw(raw_dir: Path) -> RawScan:
     scan = RawScan()
 
     def unreadable(error: OSError) -> None:
-        relative = Path(error.filename).relative_to(raw_dir).as_posix()
+        relative = recorded_path(raw_dir, Path(error.filename))
         scan.unreadable_dirs.append(relative)
         scan.refused.append(FailedFile(relative, 0, None, "read_failed", f"cannot list the folder: {error.strerror}"))
 
@@ -83,7 +107,7 @@ def walk_raw(raw_dir: Path) -> RawScan:
         dirs.sort()
         for name in sorted(files + [d for d in dirs if (Path(folder) / d).is_symlink()]):
             path = Path(folder) / name
-            relative = PurePosixPath(path.relative_to(raw_dir).as_posix())
+            relative = PurePosixPath(recorded_path(raw_dir, path))
             if _hidden(relative) or is_metadata_file(path):
                 continue
             if path.is_symlink():
@@ -139,7 +163,10 @@ def ingest_file(path: Path, relative: str, limits: ReadLimits = ReadLimits()) ->
         parsed = parse_document(path.name, data, limits)
     except IngestError as exc:
         return FailedFile(relative, len(data), sha256, exc.kind, exc.reason)
-    supplied, source, flags = read_supplied_metadata(path)
+    name = PurePosixPath(relative).name
+    supplied, source, flags = read_supplied_metadata(path, name)
+    if name != path.name:
+        flags.append(f"file_name_not_utf8: recorded as {name}")
     title = parsed.blocks[0].text if parsed.blocks[0].kind == "title" else None
     metadata = detect_metadata(PurePosixPath(relative), title, parsed.text, supplied, source)
     metadata.flags = flags + metadata.flags
@@ -157,7 +184,7 @@ def ingest_corpus(
     result = CorpusResult()
     seen: set[str] = set()
     for done, path in enumerate(paths, start=1):
-        outcome = ingest_file(path, path.relative_to(raw_dir).as_posix(), limits)
+        outcome = ingest_file(path, recorded_path(raw_dir, path), limits)
         if isinstance(outcome, FailedFile):
             result.failures.append(outcome)
         else:

@@ -19,16 +19,20 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, RawScan, ingest_file, walk_raw
+from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, RawScan, ingest_file, recorded_path, walk_raw
 from .document import SUPPORTED_FORMATS, MiB, ReadLimits
 from .worker_limits import DEFAULT_WORKER_MEMORY_MB, limit_memory
 
 
 @dataclass(frozen=True)
 class FileStat:
-    path: str  # relative to the raw folder, forward slashes
+    path: str  # relative to the raw folder, forward slashes, as recorded (see corpus.recorded_path)
     size: int
     mtime_ns: int
+    on_disk: str = field(default="", compare=False)  # the name on disk when it is not valid UTF-8
+
+    def local(self, raw_dir: Path) -> Path:
+        return raw_dir / (self.on_disk or self.path)
 
 
 @dataclass
@@ -59,13 +63,13 @@ def stat_folder(raw_dir: Path) -> tuple[list[FileStat], RawScan]:
     scan = walk_raw(raw_dir)
     stats = []
     for path in scan.paths:
+        recorded, on_disk = recorded_path(raw_dir, path), path.relative_to(raw_dir).as_posix()
         try:
             st = path.stat()
         except OSError as exc:  # gone or unreachable since the walk
-            scan.refused.append(FailedFile(path.relative_to(raw_dir).as_posix(), 0, None, "read_failed",
-                                           f"cannot stat the file: {exc.strerror}"))
+            scan.refused.append(FailedFile(recorded, 0, None, "read_failed", f"cannot stat the file: {exc.strerror}"))
             continue
-        stats.append(FileStat(path.relative_to(raw_dir).as_posix(), st.st_size, st.st_mtime_ns))
+        stats.append(FileStat(recorded, st.st_size, st.st_mtime_ns, "" if on_disk == recorded else on_disk))
     return stats, scan
 
 
@@ -150,7 +154,7 @@ def read_files(
                 progress(done, total, result.failures[-1])
             continue
         try:
-            doc_id = _sha256(raw_dir / f.path)[:DOC_ID_HEX_CHARS]
+            doc_id = _sha256(f.local(raw_dir))[:DOC_ID_HEX_CHARS]
         except OSError as exc:
             result.failures.append(FailedFile(f.path, f.size, None, "read_failed", f"cannot read the file: {exc}"))
             done += 1
@@ -171,7 +175,7 @@ def read_files(
         with ProcessPool(max_workers=workers or os.cpu_count() or 1, context=multiprocessing.get_context("spawn"),
                          initializer=limit_memory, initargs=(worker_memory_bytes,)) as pool:
             futures = {
-                key: (files[0], pool.schedule(reader, args=(raw_dir / files[0].path, files[0].path, limits), timeout=timeout_s))
+                key: (files[0], pool.schedule(reader, args=(files[0].local(raw_dir), files[0].path, limits), timeout=timeout_s))
                 for key, files in sorted(to_parse.items(), key=lambda kv: kv[1][0].path)
             }
             parsed: set[str] = set()

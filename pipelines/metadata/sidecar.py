@@ -28,9 +28,13 @@ def _clean(record: dict) -> dict:
     return out
 
 
-def read_supplied_metadata(path: Path) -> tuple[dict, str | None, list[str]]:
-    """(fields, source, flags) for a report file: sidecar beats manifest; invalid ones give a flag."""
+def read_supplied_metadata(path: Path, recorded_name: str | None = None) -> tuple[dict, str | None, list[str]]:
+    """(fields, source, flags) for a report file: sidecar beats manifest; invalid ones give a flag.
+
+    A manifest row names the file as on disk or, for a name that is not UTF-8 on disk, as recorded.
+    """
     flags: list[str] = []
+    names = {path.name, recorded_name or path.name}
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
     if sidecar.exists():
         try:
@@ -42,7 +46,7 @@ def read_supplied_metadata(path: Path) -> tuple[dict, str | None, list[str]]:
         try:
             with manifest.open(encoding="utf-8-sig", newline="") as handle:
                 for row in csv.DictReader(handle):
-                    if (row.get("file") or "").strip() == path.name:
+                    if (row.get("file") or "").strip() in names:
                         return _clean(row), "manifest", flags
         except (ValueError, TypeError, csv.Error) as exc:
             flags.append(f"manifest_invalid: {exc}")
