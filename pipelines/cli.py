@@ -24,11 +24,11 @@ from pathlib import Path, PurePosixPath
 
 from . import settings
 from .ingest.corpus import FailedFile, ingest_file, recorded_path
-from .ingest.document import MiB, ReadLimits
+from .ingest.document import ReadLimits
 
 
 def _limits() -> ReadLimits:
-    return ReadLimits(settings.max_file_mb() * MiB, settings.max_docx_expanded_mb() * MiB)
+    return settings.read_limits()
 
 
 def _recorded_path(arg: str) -> str:

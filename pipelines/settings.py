@@ -18,6 +18,9 @@ DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_NIGHTLY_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_SENSOR_DEBOUNCE_S = 120.0
+DEFAULT_OCR_PAGE_S = 60.0
+DEFAULT_OCR_MAX_PAGES = 40
+DEFAULT_CONVERT_TIMEOUT_S = 120.0
 
 
 def raw_dir() -> Path:
@@ -42,6 +45,14 @@ def max_docx_expanded_mb() -> int:
     return int(os.environ.get("SHUFA_MAX_DOCX_EXPANDED_MB", DEFAULT_MAX_DOCX_EXPANDED_MB))
 
 
+def read_limits():
+    """The ReadLimits every reader gets, from the SHUFA_* variables above."""
+    from .ingest.document import MiB, ReadLimits
+
+    return ReadLimits(max_file_mb() * MiB, max_docx_expanded_mb() * MiB, timeout_s(), ocr_enabled(), ocr_page_s(),
+                      ocr_max_pages(), convert_timeout_s())
+
+
 def workers() -> int:
     """Parsing processes; 0 means one per core."""
     return int(os.environ.get("SHUFA_WORKERS", 0))
@@ -50,6 +61,26 @@ def workers() -> int:
 def timeout_s() -> float:
     """Longest one document may take to read before it is recorded as a timeout."""
     return float(os.environ.get("SHUFA_TIMEOUT_S", DEFAULT_TIMEOUT_S))
+
+
+def ocr_enabled() -> bool:
+    """Whether pages without a text layer are OCR'd (SHUFA_OCR=off: they are ``no_text_layer``)."""
+    return os.environ.get("SHUFA_OCR", "on").lower() not in ("0", "off", "false", "no")
+
+
+def ocr_page_s() -> float:
+    """Time allowed per OCR'd page, on top of SHUFA_TIMEOUT_S (SHUFA_OCR_PAGE_S)."""
+    return float(os.environ.get("SHUFA_OCR_PAGE_S", DEFAULT_OCR_PAGE_S))
+
+
+def ocr_max_pages() -> int:
+    """Most pages OCR'd in one document; a longer scan is read up to here and flagged (SHUFA_OCR_MAX_PAGES)."""
+    return int(os.environ.get("SHUFA_OCR_MAX_PAGES", DEFAULT_OCR_MAX_PAGES))
+
+
+def convert_timeout_s() -> float:
+    """Longest LibreOffice may take to convert one legacy Word file (SHUFA_CONVERT_TIMEOUT_S)."""
+    return float(os.environ.get("SHUFA_CONVERT_TIMEOUT_S", DEFAULT_CONVERT_TIMEOUT_S))
 
 
 def sensor_debounce_s() -> float:

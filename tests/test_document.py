@@ -10,7 +10,8 @@ from pipelines.ingest.errors import ERROR_KINDS, IngestError
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("a.txt", "txt"), ("a.DOCX", "docx"), ("报告.pdf", "pdf"), ("a.doc", None), ("a.wps", None), ("a", None), ("a.xlsx", None)],
+    [("a.txt", "txt"), ("a.DOCX", "docx"), ("报告.pdf", "pdf"), ("a.doc", "doc"), ("a.wps", "doc"), ("a.htm", "html"),
+     ("a.SHTML", "html"), ("a.mhtml", "mht"), ("a", None), ("a.xlsx", None), ("a.rtf", None)],
 )
 def test_detect_format(name, expected):
     if expected:
@@ -21,9 +22,9 @@ def test_detect_format(name, expected):
         assert err.value.kind == "unsupported_format"
 
 
-def test_legacy_doc_gets_a_hint():
+def test_a_known_unreadable_format_gets_a_hint():
     with pytest.raises(IngestError, match="save it as .docx"):
-        detect_format("old.doc")
+        detect_format("old.rtf")
 
 
 @pytest.mark.parametrize(

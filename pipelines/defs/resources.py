@@ -35,6 +35,10 @@ class RawCorpus(dg.ConfigurableResource):
     workers: int = 0  # parsing processes; 0 = one per core (SHUFA_WORKERS)
     timeout_s: float = settings.DEFAULT_TIMEOUT_S  # per document
     worker_memory_mb: int = 2048  # address-space cap of each parsing worker (SHUFA_WORKER_MEMORY_MB; 0 = none)
+    ocr: bool = True  # OCR pages without a text layer (SHUFA_OCR)
+    ocr_page_s: float = settings.DEFAULT_OCR_PAGE_S  # per OCR'd page, on top of timeout_s
+    ocr_max_pages: int = settings.DEFAULT_OCR_MAX_PAGES  # per document
+    convert_timeout_s: float = settings.DEFAULT_CONVERT_TIMEOUT_S  # LibreOffice, per legacy Word file
     full_refresh: bool = False  # re-read every file, changed or not
     allow_mass_retraction: bool = False  # let a build retract more than half of the published documents
     progress_to_stderr: bool = False  # the CLI shows progress lines
@@ -47,6 +51,8 @@ class RawCorpus(dg.ConfigurableResource):
         return ReadLimits(
             max_file_bytes=self.max_file_mb * MiB,
             max_docx_uncompressed_bytes=self.max_docx_expanded_mb * MiB,
+            timeout_s=self.timeout_s, ocr=self.ocr, ocr_page_s=self.ocr_page_s, ocr_max_pages=self.ocr_max_pages,
+            convert_timeout_s=self.convert_timeout_s,
         )
 
 
@@ -122,6 +128,10 @@ def build_resources(
             workers=settings.workers(),
             timeout_s=settings.timeout_s(),
             worker_memory_mb=settings.worker_memory_mb(),
+            ocr=settings.ocr_enabled(),
+            ocr_page_s=settings.ocr_page_s(),
+            ocr_max_pages=settings.ocr_max_pages(),
+            convert_timeout_s=settings.convert_timeout_s(),
             full_refresh=full_refresh,
             allow_mass_retraction=allow_mass_retraction or settings.allow_mass_retraction(),
             progress_to_stderr=progress,

@@ -167,7 +167,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             )
             quantities.append(record)
             for m in matches:
-                facts.append(_fact(record, q, m, cat))
+                facts.append(_fact(record, q, m, cat, block.confidence))
             last_prior = (matches[0].indicator, q.end) if matches and role == "prior" else None
             if matches and role == "value":
                 previous_indicator, previous_year = matches[0].indicator, fact_year
@@ -243,9 +243,12 @@ def _decide(q: Quantity, ctx: Context, cat: Catalog, role: str, fact_year, previ
     return matches, reason
 
 
-def _fact(record: QuantityRecord, q: Quantity, match, cat: Catalog) -> Fact:
+def _fact(record: QuantityRecord, q: Quantity, match, cat: Catalog, ocr_confidence: float | None = None) -> Fact:
+    """``ocr_confidence``: the recogniser's confidence in the block's text, when it was OCR'd; a figure
+    read by OCR is only as sure as its reading, so it scales the mapping's confidence."""
     indicator = match.indicator
     factor = _factor(q, indicator, cat)
+    confidence = match.confidence if ocr_confidence is None else round(match.confidence * ocr_confidence, 2)
     return Fact(
         indicator_code=indicator.code,
         value=_convert(q.value, factor),
@@ -259,10 +262,10 @@ def _fact(record: QuantityRecord, q: Quantity, match, cat: Catalog) -> Fact:
         char_start=record.char_start,
         char_end=record.char_end,
         evidence=record.sentence,
-        confidence=match.confidence,
+        confidence=confidence,
         quantity_no=record.quantity_no,
         rule=match.rule,
         cue=match.cue,
         topic_scope=match.scope,
-        needs_review=match.confidence < REVIEW_BELOW,
+        needs_review=confidence < REVIEW_BELOW,
     )

@@ -168,7 +168,8 @@ def ingest_file(path: Path, relative: str, limits: ReadLimits = ReadLimits()) ->
     if name != path.name:
         flags.append(f"file_name_not_utf8: recorded as {name}")
     title = parsed.blocks[0].text if parsed.blocks[0].kind == "title" else None
-    metadata = detect_metadata(PurePosixPath(relative), title, parsed.text, supplied, source)
+    metadata = detect_metadata(PurePosixPath(relative), title, parsed.text, supplied, source,
+                               page_title=parsed.page_title, published=parsed.published)
     metadata.flags = flags + metadata.flags
     return IngestedDocument(sha256[:DOC_ID_HEX_CHARS], sha256, relative, len(data), parsed, metadata)
 

@@ -175,13 +175,14 @@ def read_files(
         with ProcessPool(max_workers=workers or os.cpu_count() or 1, context=multiprocessing.get_context("spawn"),
                          initializer=limit_memory, initargs=(worker_memory_bytes,)) as pool:
             futures = {
-                key: (files[0], pool.schedule(reader, args=(files[0].local(raw_dir), files[0].path, limits), timeout=timeout_s))
+                key: (files[0], pool.schedule(reader, args=(files[0].local(raw_dir), files[0].path, limits),
+                                                 timeout=limits.allowance_s(timeout_s, files[0].path)))
                 for key, files in sorted(to_parse.items(), key=lambda kv: kv[1][0].path)
             }
             parsed: set[str] = set()
             for key, (first, future) in futures.items():
                 doc_id = key[0]
-                outcome = _outcome(future, first, timeout_s)
+                outcome = _outcome(future, first, limits.allowance_s(timeout_s, first.path))
                 if isinstance(outcome, IngestedDocument) and outcome.doc_id != doc_id:
                     # the bytes the worker read are not the bytes hashed here: the file is being written
                     outcome = FailedFile(first.path, outcome.bytes, None, "file_changing",

@@ -24,6 +24,7 @@ class Location:
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    bbox: tuple[float, float, float, float] | None = None  # (x0, top, x1, bottom) in PDF points; OCR'd blocks
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class RawBlock:
     location: Location
     kind: str = "paragraph"  # paragraph | table_cell | title
     heading_level: int | None = None
+    confidence: float | None = None  # OCR's recognition confidence (0–1); None for a text layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class Block:
     text: str
     location: Location
     section_path: tuple[str, ...] = ()
+    confidence: float | None = None  # OCR's recognition confidence (0–1); None for a text layer
 
 
 @dataclass(slots=True)
@@ -58,6 +61,10 @@ class ReadResult:
     blocks: list[RawBlock]
     pages: int | None = None
     encoding: str | None = None
+    format: str | None = None  # what was read when it is not the extension's format (mht, doc converted…)
+    page_title: str | None = None  # a web page's <title>: often the site name, which names the county
+    published: str | None = None  # a web page's publication date, ISO (2024-01-15), from its meta or 发布时间
+    ocr_pages: int = 0  # pages read by OCR (no text layer)
 
 
 @dataclass(slots=True)
@@ -69,6 +76,9 @@ class ParsedDocument:
     pages: int | None = None
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    page_title: str | None = None
+    published: str | None = None
+    ocr_pages: int = 0
 
     @property
     def text(self) -> str:

@@ -77,6 +77,7 @@ def assign_sections(raw_blocks: list[RawBlock]) -> list[Block]:
                 text=raw.text,
                 location=raw.location,
                 section_path=tuple(title for _, title in stack),
+                confidence=raw.confidence,
             )
         )
     return blocks

@@ -329,16 +329,20 @@ def year_of_anniversary(text: str) -> int | None:
     return None
 
 
-def published_year(text: str, annual_report: bool) -> int | None:
-    """The year a page without a year of its own covers, from its publication line (发布时间:2024-08-15).
+def published_year(text: str, annual_report: bool, published: str | None = None) -> int | None:
+    """The year a page without a year of its own covers, from its publication line (发布时间:2024-08-15)
+    or, failing that, the date its web page declares (``published``, ISO).
 
     A news page (近日, 日前) covers the year it was published; an annual report published early
     in the next year (January–March, see report_patterns.toml) covers the year before.
     """
     match = patterns().published.search(text)
-    if not match:
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+    elif published and re.match(r"(?:19|20)\d{2}-\d{2}", published):
+        year, month = int(published[:4]), int(published[5:7])
+    else:
         return None
-    year, month = int(match.group(1)), int(match.group(2))
     if annual_report and month in patterns().annual_report_months:
         return year - 1
     return year
@@ -450,9 +454,14 @@ def report_title_line(lines: list[str]) -> str | None:
 
 
 def detect_metadata(
-    relative_path: PurePath, title: str | None, text: str, supplied: dict | None = None, supplied_source: str | None = None
+    relative_path: PurePath, title: str | None, text: str, supplied: dict | None = None, supplied_source: str | None = None,
+    page_title: str | None = None, published: str | None = None,
 ) -> DocumentMetadata:
-    """Metadata for one document. ``text`` is the normalised body; ``title`` its title line if it has one."""
+    """Metadata for one document. ``text`` is the normalised body; ``title`` its title line if it has one.
+
+    A web page adds its ``page_title`` (read like a heading: 关于…的报告_某某县人民政府 names the report
+    and the site's county) and its declared ``published`` date (for the year, when the text has none).
+    """
     meta = DocumentMetadata(title=title)
     rules = patterns()
     path_text = simplified("/".join(relative_path.with_suffix("").parts))
@@ -462,7 +471,7 @@ def detect_metadata(
         own_title = None
     body = "\n".join(line for i, line in enumerate(lines) if not (i < rules.addressee_lines and _is_addressee(line)))
     title_line = report_title_line(lines)
-    headings = [h for h in dict.fromkeys((own_title, title_line)) if h]
+    headings = [h for h in dict.fromkeys((own_title, title_line, simplified(page_title) if page_title else None)) if h]
 
     if supplied:
         _from_supplied(meta, supplied, supplied_source or "sidecar")
@@ -480,7 +489,7 @@ def detect_metadata(
             ("title", lambda: next(filter(None, map(year_in_title, headings)), None)),
             ("body", lambda: year_in_body(body)),
             ("body", lambda: year_of_anniversary(body)),
-            ("published", lambda: published_year(body, annual)),
+            ("published", lambda: published_year(body, annual, published)),
             ("path", lambda: year_in_path(relative_path)),
         ):
             year = find()

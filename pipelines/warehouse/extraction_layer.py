@@ -76,13 +76,14 @@ def documents_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> list[t
 def load_blocks(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, list[Block]]:
     con.register("wanted", pd.DataFrame({"doc_id": pd.Series(doc_ids, dtype="object")}))
     rows = con.execute(
-        "SELECT doc_id, block_no, kind, page, paragraph, table_no, row_no, col_no, section_path, text "
+        "SELECT doc_id, block_no, kind, page, paragraph, table_no, row_no, col_no, section_path, text, bbox, ocr_confidence "
         "FROM document_blocks WHERE doc_id IN (SELECT CAST(doc_id AS VARCHAR) FROM wanted) ORDER BY doc_id, block_no"
     ).fetchall()
     con.unregister("wanted")
     blocks: dict[str, list[Block]] = {d: [] for d in doc_ids}
-    for doc_id, block_no, kind, page, paragraph, table_no, row_no, col_no, section_path, text in rows:
-        blocks[doc_id].append(Block(block_no, kind, text, Location(page, paragraph, table_no, row_no, col_no), tuple(section_path)))
+    for doc_id, block_no, kind, page, paragraph, table_no, row_no, col_no, section_path, text, bbox, ocr in rows:
+        location = Location(page, paragraph, table_no, row_no, col_no, tuple(bbox) if bbox else None)
+        blocks[doc_id].append(Block(block_no, kind, text, location, tuple(section_path), ocr))
     return blocks
 
 

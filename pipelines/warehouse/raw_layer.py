@@ -23,9 +23,10 @@ DOCUMENT_COLUMNS = [
     "doc_id", "sha256", "path", "file_name", "format", "bytes", "pages", "encoding", "title",
     "county", "county_code", "county_lineage_code", "city", "province", "county_status",
     "county_source", "year", "year_source", "report_type", "issuer_role", "metadata_flags",
-    "blocks", "chars", "status", "ingested_at", "retracted_at",
+    "blocks", "chars", "status", "ingested_at", "retracted_at", "page_title", "published_on", "ocr_pages",
 ]
-BLOCK_COLUMNS = ["doc_id", "block_no", "kind", "page", "paragraph", "table_no", "row_no", "col_no", "section_path", "text"]
+BLOCK_COLUMNS = ["doc_id", "block_no", "kind", "page", "paragraph", "table_no", "row_no", "col_no", "section_path", "text",
+                 "bbox", "ocr_confidence"]
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -94,6 +95,7 @@ def _document_row(d: IngestedDocument, now: datetime) -> dict:
         "year": m.year, "year_source": m.year_source, "report_type": m.report_type, "issuer_role": m.issuer_role,
         "metadata_flags": list(m.flags), "blocks": len(d.parsed.blocks), "chars": d.parsed.chars,
         "status": "ingested", "ingested_at": now, "retracted_at": None,
+        "page_title": d.parsed.page_title, "published_on": d.parsed.published, "ocr_pages": d.parsed.ocr_pages,
     }
 
 
@@ -106,7 +108,8 @@ def apply_raw_changes(con: duckdb.DuckDBPyConnection, stats: list[FileStat], pla
         "document_blocks": pd.DataFrame(
             [
                 (d.doc_id, b.block_no, b.kind, b.location.page, b.location.paragraph, b.location.table,
-                 b.location.row, b.location.col, list(b.section_path), b.text)
+                 b.location.row, b.location.col, list(b.section_path), b.text,
+                 list(b.location.bbox) if b.location.bbox else None, b.confidence)
                 for d in read.documents
                 for b in d.parsed.blocks
             ],

@@ -32,6 +32,7 @@ from ..errors import IngestError
 from ..model import Location, RawBlock, ReadResult
 from ..normalize import normalize_text
 from ..sections import heading_level
+from .ocr_options import OcrOptions
 
 # A document with fewer visible characters than this is treated as having no text layer.
 MIN_CHARS_PER_DOCUMENT = 20
@@ -234,7 +235,7 @@ def _has_drawings(page) -> bool:
     return False
 
 
-def read_pdf(data: bytes) -> ReadResult:
+def read_pdf(data: bytes, ocr: OcrOptions | None = None) -> ReadResult:
     """Blocks of a PDF. A MemoryError (a worker's memory ceiling, see worker_limits) is an
     ``out_of_memory`` IngestError, so one huge file is recorded instead of ending the run."""
     try:

@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS documents (
     sha256              VARCHAR NOT NULL,
     path                VARCHAR NOT NULL,   -- relative to the raw folder; first path seen for this content
     file_name           VARCHAR NOT NULL,
-    format              VARCHAR NOT NULL,   -- docx | pdf | txt
+    format              VARCHAR NOT NULL,   -- docx | pdf | txt | html | mht | doc (what was read)
     bytes               BIGINT NOT NULL,
     pages               INTEGER,            -- pdf only
     encoding            VARCHAR,            -- txt only
@@ -30,6 +30,11 @@ CREATE TABLE IF NOT EXISTS documents (
     retracted_at        TIMESTAMP           -- when its last file disappeared or changed (UTC)
 );
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS retracted_at TIMESTAMP;
+-- web pages: their <title> (often the site, which names the county) and publication date
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS page_title VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS published_on DATE;
+-- pages read by OCR because they had no text layer (0 for everything else)
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS ocr_pages INTEGER DEFAULT 0;
 
 -- Every report file present now and the document it holds (copies and renames share a doc_id).
 -- bytes and mtime_ns let an unchanged file be recognised without reading it.
@@ -56,6 +61,9 @@ CREATE TABLE IF NOT EXISTS document_blocks (
     text          VARCHAR NOT NULL,
     PRIMARY KEY (doc_id, block_no)
 );
+-- OCR'd blocks: where on the page (x0, top, x1, bottom in PDF points) and how sure the recogniser was (0–1)
+ALTER TABLE document_blocks ADD COLUMN IF NOT EXISTS bbox DOUBLE[];
+ALTER TABLE document_blocks ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
 
 -- Files present now that could not become documents, and why. error_kind values: pipelines/ingest/errors.py.
 -- An unchanged file (same bytes and mtime_ns) is not retried.
