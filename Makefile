@@ -30,13 +30,21 @@ $(VENV)/.installed-font: | $(BIN)/python
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei
 	touch $@
 
+# LibreOffice (Writer only, no GUI) converts legacy Word .doc/.wps files to .docx for reading.
+$(VENV)/.installed-office: | $(BIN)/python
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui
+	touch $@
+
 $(VENV)/.installed-apt: | $(BIN)/python
 	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei
-	touch $@ $(VENV)/.installed-font
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei libreoffice-writer-nogui
+	touch $@ $(VENV)/.installed-font $(VENV)/.installed-office
 
+# make run tries the Debian packages too, but builds without them: a .doc then gets an ingest_errors row naming the fix.
 run: $(VENV)/.installed
 	-@$(MAKE) --no-print-directory $(VENV)/.installed-font || echo "note: could not install fonts-wqy-zenhei; notebook charts need a CJK font"
+	-@$(MAKE) --no-print-directory $(VENV)/.installed-office || echo "note: could not install libreoffice-writer-nogui; .doc/.wps files will be listed in ingest_errors"
 	$(BIN)/shufa build
 
 test: $(VENV)/.installed-dev $(VENV)/.installed-apt
@@ -51,11 +59,13 @@ dev: $(VENV)/.installed-dev
 sample: $(VENV)/.installed-dev
 	$(BIN)/python -m pipelines.samples.generate --out data/raw --truth data/sample_truth.csv
 
-#   make bench  speed: the sample corpus (bench/results/speed.json), then 11,000+ generated reports
+#   make bench  speed: the sample corpus (bench/results/speed.json), each reader and OCR pages/s
+#               (bench/results/readers.json), then 11,000+ generated reports
 #               outside the repo (SHUFA_BENCH_DIR, default /tmp/shufa-bench): full, no-op and 1%-changed
 #               builds, the bare-parsing floor, query latency -> bench/results/scale.json (~15 min on 2 cores)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/readers.py
 	$(BIN)/python bench/scale.py
 
 #   make bench-accuracy  extraction precision/recall/F1 -> bench/results/accuracy.json

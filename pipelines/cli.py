@@ -23,12 +23,9 @@ import time
 from pathlib import Path, PurePosixPath
 
 from . import settings
-from .ingest.corpus import FailedFile, ingest_file, recorded_path
-from .ingest.document import ReadLimits
 
-
-def _limits() -> ReadLimits:
-    return settings.read_limits()
+# Commands import what they use when they run (reading files loads pandas, cn2an and the division
+# table: seconds): `shufa --help`, `query` and `export` start without them.
 
 
 def _recorded_path(arg: str) -> str:
@@ -36,9 +33,24 @@ def _recorded_path(arg: str) -> str:
 
     A name that is not UTF-8 on disk is recorded as the build records it (corpus.recorded_path).
     """
+    from .ingest.corpus import recorded_path
+
     path = PurePosixPath(Path(arg).as_posix())
     relative = Path(str(path.relative_to(path.anchor)) if path.anchor else str(path))
     return recorded_path(Path(path.anchor or "."), Path(path.anchor or ".") / relative)
+
+
+def _read_file(path: Path, arg: str):
+    """The file read as a build reads it: an IngestedDocument, or a FailedFile saying why not."""
+    from .ingest.corpus import ingest_file
+
+    return ingest_file(path, _recorded_path(arg), settings.read_limits())
+
+
+def _failed(outcome) -> bool:
+    from .ingest.corpus import FailedFile
+
+    return isinstance(outcome, FailedFile)
 
 
 def _shown(arg: str) -> str:
@@ -106,9 +118,9 @@ def _inspect_record(arg: str) -> dict:
     if not path.is_file():
         record.update(error_kind="read_failed", error="no such file")
         return record
-    outcome = ingest_file(path, _recorded_path(arg), _limits())
+    outcome = _read_file(path, arg)
     record["format"] = path.suffix.lower().lstrip(".") or None
-    if isinstance(outcome, FailedFile):
+    if _failed(outcome):
         record.update(error_kind=outcome.error_kind, error=outcome.reason)
         return record
     meta = outcome.metadata
@@ -138,11 +150,11 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_text(args: argparse.Namespace) -> int:
-    outcome = ingest_file(Path(args.file), _recorded_path(args.file), _limits()) if Path(args.file).is_file() else None
+    outcome = _read_file(Path(args.file), args.file) if Path(args.file).is_file() else None
     if outcome is None:
         print(f"shufa text: no such file: {_shown(args.file)}", file=sys.stderr)
         return 2
-    if isinstance(outcome, FailedFile):
+    if _failed(outcome):
         print(f"shufa text: {_shown(args.file)}: {outcome.error_kind}: {outcome.reason}", file=sys.stderr)
         return 1
     for block in outcome.parsed.blocks:
@@ -161,8 +173,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     status = 0
     for arg in args.files:
         path, name = Path(arg), _shown(arg)
-        outcome = ingest_file(path, _recorded_path(arg), _limits()) if path.is_file() else None
-        if outcome is None or isinstance(outcome, FailedFile):
+        outcome = _read_file(path, arg) if path.is_file() else None
+        if outcome is None or _failed(outcome):
             reason = "no such file" if outcome is None else f"{outcome.error_kind}: {outcome.reason}"
             print(f"shufa extract: {name}: {reason}", file=sys.stderr)
             status = 1

@@ -131,7 +131,7 @@ def test_a_hanging_document_times_out_and_the_others_are_read(tmp_path):
     report(raw, "good.txt", "柳城县", 2023, 100)
     report(raw, "slow.txt", "平阳县", 2023, 200)
     started = time.perf_counter()
-    result = read_files(raw, stat_files(raw), set(), timeout_s=8, workers=2, reader=sometimes_hangs)
+    result = read_files(raw, stat_files(raw), {}, timeout_s=8, workers=2, reader=sometimes_hangs)
     assert time.perf_counter() - started < 60
     assert [d.path for d in result.documents] == ["good.txt"]
     assert [(f.path, f.error_kind) for f in result.failures] == [("slow.txt", "timeout")]
@@ -144,7 +144,7 @@ def test_a_file_written_while_it_is_read_is_deferred_not_published_half_known(tm
     raw.mkdir()
     write_txt(raw / "growing.txt", ["江宁区2023年法治政府建设年度报告", "全年办理法律援助案件5件。"])
     write_txt(raw / "steady.txt", ["溧水区2023年法治政府建设年度报告", "全年办理法律援助案件6件。"])
-    result = read_files(raw, stat_files(raw), set(), workers=1, reader=appends_first)
+    result = read_files(raw, stat_files(raw), {}, workers=1, reader=appends_first)
     assert [d.path for d in result.documents] == ["steady.txt"]
     assert [(f.path, f.error_kind) for f in result.failures] == [("growing.txt", "file_changing")]
     assert "read again on the next run" in result.failures[0].reason
@@ -156,7 +156,7 @@ def test_identical_bytes_under_two_extensions_are_judged_by_each_reader(tmp_path
     write_txt(raw / "副本.txt", ["江宁区2023年法治政府建设年度报告", "全年办理法律援助案件5件。"])
     (raw / "副本.doc").write_bytes((raw / "副本.txt").read_bytes())
     (raw / "副本2.txt").write_bytes((raw / "副本.txt").read_bytes())
-    result = read_files(raw, stat_files(raw), set(), workers=1)
+    result = read_files(raw, stat_files(raw), {}, workers=1)
     assert [d.path for d in result.documents] == ["副本.txt"]
     assert result.files == {"副本.txt": result.documents[0].doc_id, "副本2.txt": result.documents[0].doc_id}
     assert [(f.path, f.error_kind) for f in result.failures] == [("副本.doc", "unsupported_format")]
@@ -167,8 +167,8 @@ def test_known_content_under_an_unreadable_extension_is_still_refused(tmp_path):
     raw.mkdir()
     write_txt(raw / "副本.txt", ["江宁区2023年法治政府建设年度报告", "全年办理法律援助案件5件。"])
     (raw / "副本.doc").write_bytes((raw / "副本.txt").read_bytes())
-    first = read_files(raw, stat_files(raw), set(), workers=1)
-    known = {d.doc_id for d in first.documents}
+    first = read_files(raw, stat_files(raw), {}, workers=1)
+    known = {d.doc_id: d.parsed.format for d in first.documents}
     again = read_files(raw, stat_files(raw), known, workers=1)  # as after `touch 副本.doc 副本.txt`
     assert again.files == {"副本.txt": first.documents[0].doc_id}
     assert [(f.path, f.error_kind) for f in again.failures] == [("副本.doc", "unsupported_format")]

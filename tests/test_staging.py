@@ -19,7 +19,7 @@ def test_every_block_of_a_run_is_stored_and_readable(tmp_path, paragraphs):
     (raw / "long.txt").write_text("\n".join(lines), encoding="utf-8")
     stats = stat_files(raw)
     plan = plan_run(stats, Previous())
-    read = read_files(raw, plan.to_read, set(), workers=1)
+    read = read_files(raw, plan.to_read, {}, workers=1)
     (document,) = read.documents
     assert len(document.parsed.blocks) == paragraphs
     summary = summarise_run("run-1", stats, plan, read, Previous(), set())

@@ -10,10 +10,11 @@ ERROR_KINDS: dict[str, str] = {
     "empty_file": "the file has zero bytes",
     "too_large": "the file is larger than the configured size limit",
     "expands_too_large": "the docx archive expands past the configured limit (possible zip bomb)",
-    "unsupported_format": "the file type is not one shufa reads (docx, pdf, txt)",
+    "unsupported_format": "the file type is not one shufa reads (docx, pdf, txt, web pages, doc/wps), or a file "
+                          "that is not what its extension says (an RTF named .doc)",
     "corrupt_file": "the file is truncated or damaged and cannot be parsed",
     "encrypted": "the file is password-protected",
-    "no_text_layer": "the pdf has no text layer (a scan); it needs OCR first",
+    "no_text_layer": "the pdf has no text layer and OCR is off (SHUFA_OCR=off) or found no readable text",
     "unreadable_encoding": "the text encoding could not be determined",
     "no_text": "the file parsed but holds no text",
     "timeout": "reading the file took longer than the per-document limit",
@@ -21,6 +22,8 @@ ERROR_KINDS: dict[str, str] = {
     "read_failed": "an unexpected error while reading the file or listing its folder",
     "file_changing": "the file changed while it was being read; it is read again on the next run",
     "refused_link": "a symlink whose target is outside the raw folder, missing, or a loop",
+    "converter_missing": "a .doc/.wps file needs LibreOffice (soffice), which is not installed",
+    "conversion_failed": "LibreOffice ran but could not convert the .doc/.wps file to .docx",
     "extraction_failed": "the file was read, but extracting its figures failed or ran past the per-document limit",
 }
 

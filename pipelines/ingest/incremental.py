@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +20,7 @@ from pathlib import Path
 from pebble import ProcessExpired, ProcessPool
 
 from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, RawScan, ingest_file, recorded_path, walk_raw
-from .document import SUPPORTED_FORMATS, MiB, ReadLimits
+from .document import FORMAT_OF_EXTENSION, MiB, ReadLimits
 from .worker_limits import DEFAULT_WORKER_MEMORY_MB, limit_memory
 
 
@@ -41,7 +41,7 @@ class Previous:
 
     files: dict[str, tuple[str, int | None, int | None]] = field(default_factory=dict)  # path -> (doc_id, size, mtime)
     errors: dict[str, tuple] = field(default_factory=dict)  # path -> (size, mtime[, error_kind])
-    known_docs: set[str] = field(default_factory=set)  # every doc_id stored, retracted ones included
+    known_docs: dict[str, str] = field(default_factory=dict)  # doc_id -> format read as; retracted ones included
 
 
 @dataclass
@@ -125,7 +125,7 @@ def _sha256(path: Path) -> str:
 def read_files(
     raw_dir: Path,
     to_read: list[FileStat],
-    known_docs: set[str],
+    known_docs: Mapping[str, str],
     limits: ReadLimits = ReadLimits(),
     workers: int | None = None,
     timeout_s: float = 120.0,
@@ -159,9 +159,9 @@ def read_files(
             result.failures.append(FailedFile(f.path, f.size, None, "read_failed", f"cannot read the file: {exc}"))
             done += 1
             continue
-        if doc_id in known_docs and Path(f.path).suffix.lower().lstrip(".") in SUPPORTED_FORMATS:
-            # known content under a name its reader accepts; a known docx's bytes touched as 副本.doc
-            # go to the reader below, which refuses them as it would the first time
+        if doc_id in known_docs and known_docs[doc_id] == FORMAT_OF_EXTENSION.get(Path(f.path).suffix.lower().lstrip(".")):
+            # known content under a name for the reader that read it; a txt's bytes touched as 副本.doc
+            # go to the .doc reader below, which refuses them as it would the first time
             result.files[f.path] = doc_id
             result.known_content += 1
             done += 1

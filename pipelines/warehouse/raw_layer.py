@@ -37,7 +37,7 @@ def load_previous(con: duckdb.DuckDBPyConnection) -> Previous:
     ensure_schema(con)
     files = {p: (d, b, m) for p, d, b, m in con.execute("SELECT path, doc_id, bytes, mtime_ns FROM document_files").fetchall()}
     errors = {p: (b, m, k) for p, b, m, k in con.execute("SELECT path, bytes, mtime_ns, error_kind FROM ingest_errors").fetchall()}
-    known = {d for (d,) in con.execute("SELECT doc_id FROM documents").fetchall()}
+    known = dict(con.execute("SELECT doc_id, format FROM documents").fetchall())
     return Previous(files, errors, known)
 
 
