@@ -68,7 +68,7 @@ def test_merged_cell_reported_once(tmp_path):
     [
         (b"PK\x03\x04 this is not really a zip", "corrupt_file"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 64, "encrypted"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "unsupported_format"),  # a .doc renamed .docx
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "corrupt_file"),  # a damaged .doc renamed .docx
     ],
 )
 def test_broken_docx(tmp_path, data, kind):

@@ -79,6 +79,11 @@ def test_the_same_bytes_named_wps_read_the_same(report_doc):
 
 
 @needs_soffice
+def test_a_word_binary_renamed_docx_is_read_as_the_doc_it_is(report_doc):
+    assert parse_document("改了扩展名.docx", report_doc).format == "doc"
+
+
+@needs_soffice
 def test_parse_document_reads_a_doc_through_the_pipeline_entry_point(report_doc):
     document = parse_document("旧报告.doc", report_doc)
     assert document.format == "doc"

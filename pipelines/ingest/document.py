@@ -14,13 +14,14 @@ from .errors import IngestError
 from .time_limit import TimeLimitExceeded, time_limit
 from .model import ParsedDocument, RawBlock, ReadResult
 from .normalize import normalize_text
-from .readers.docx import read_docx
+from .readers.docx import ENCRYPTION_INFO, read_docx
 from .readers.ocr_options import OcrOptions
 from .readers.pdf import read_pdf
 from .readers.txt import read_txt
 from .sections import assign_sections, heading_level
 
 MiB = 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 binaries, and Office's encrypted OOXML
 # extension -> the reader's format; web pages and legacy Word each have one reader for several extensions
 FORMAT_OF_EXTENSION = {
     "docx": "docx", "pdf": "pdf", "txt": "txt",
@@ -74,8 +75,8 @@ def _read(fmt: str, data: bytes, limits: ReadLimits) -> ReadResult:
     """The format's reader. Web pages, OCR and LibreOffice bring heavy imports: loaded on first use."""
     if fmt == "txt":
         return read_txt(data)
-    if fmt == "docx":
-        return read_docx(data, limits.max_docx_uncompressed_bytes)
+    if fmt == "docx" and not (data.startswith(OLE_MAGIC) and ENCRYPTION_INFO not in data):
+        return read_docx(data, limits.max_docx_uncompressed_bytes)  # it knows an encrypted docx (OLE) too
     if fmt == "pdf":
         return read_pdf(data, OcrOptions(limits.ocr_max_pages, limits.ocr_page_s) if limits.ocr else None)
     if fmt in ("html", "mht"):
@@ -84,6 +85,7 @@ def _read(fmt: str, data: bytes, limits: ReadLimits) -> ReadResult:
         return read_html(data) if fmt == "html" else read_mht(data)
     from .readers.legacy_word import read_legacy_word
 
+    # a .doc or .wps, or a Word binary renamed .docx
     return read_legacy_word(data, limits.max_docx_uncompressed_bytes, limits.convert_timeout_s)
 
 

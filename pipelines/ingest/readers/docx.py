@@ -30,7 +30,7 @@ from ..model import Location, RawBlock, ReadResult
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Office writes password-protected OOXML as an OLE container holding an "EncryptionInfo" stream.
-_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 _INFLATE_CHUNK = 256 * 1024
 # Deflate's best case is one 258-byte match per two bits: no member inflates past 1032 x its compressed size.
@@ -96,7 +96,7 @@ def _check_archive(data: bytes, max_uncompressed_bytes: int) -> None:
     byte), then the members are inflated for real, because the declarations can lie.
     """
     if data.startswith(_OLE_MAGIC):
-        if _ENCRYPTION_INFO in data:
+        if ENCRYPTION_INFO in data:
             raise IngestError("encrypted", "password-protected Word document")
         raise IngestError("unsupported_format", "legacy binary Word (.doc) content in a .docx file; save it as .docx")
     try:
