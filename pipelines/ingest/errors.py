@@ -22,6 +22,8 @@ ERROR_KINDS: dict[str, str] = {
     "read_failed": "an unexpected error while reading the file or listing its folder",
     "file_changing": "the file changed while it was being read; it is read again on the next run",
     "refused_link": "a symlink whose target is outside the raw folder, missing, or a loop",
+    "no_article": "a web page with no report in it: navigation or a list of links only, images only, or a saved error (404) page",
+    "attachment_only": "a web page that only links to the report file (named in the reason): download that file instead",
     "converter_missing": "a .doc/.wps file needs LibreOffice (soffice), which is not installed",
     "conversion_failed": "LibreOffice ran but could not convert the .doc/.wps file to .docx",
     "extraction_failed": "the file was read, but extracting its figures failed or ran past the per-document limit",
