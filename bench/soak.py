@@ -211,10 +211,9 @@ class Competitor(threading.Thread):
         self.runs: list[BuildRun] = []
 
     def _main_has_started(self) -> bool:
-        draft = self.warehouse.with_name(f"{self.warehouse.stem}.draft{self.warehouse.suffix}")
         deadline = time.monotonic() + 120
         while self.main.poll() is None and time.monotonic() < deadline:
-            if draft.exists():
+            if any(self.warehouse.parent.glob(f"{self.warehouse.stem}.draft-*{self.warehouse.suffix}")):
                 return True
             time.sleep(0.1)
         return self.main.poll() is None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from . import settings
 from .defs.resources import build_resources
 from .definitions import defs
 from .warehouse.build_lock import BuildLocked
@@ -66,7 +67,11 @@ def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING", full_refre
             for event in result.all_events
             if event.is_step_failure and event.step_failure_data.error is not None
         ]
-        return BuildSummary(success=False, failed_checks=failed_checks, failure="\n".join(messages) or "the run failed")
+        failure = "\n".join(messages) or "the run failed"
+        draft = settings.draft_path(warehouse)
+        if draft.exists():
+            failure += f"\nthe draft is kept for inspection until the next build: {draft}"
+        return BuildSummary(success=False, failed_checks=failed_checks, failure=failure)
     summary = summarise(warehouse)
     summary.failed_checks = failed_checks
     return summary

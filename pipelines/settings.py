@@ -33,8 +33,14 @@ def warehouse_path() -> Path:
 
 def draft_path(published: Path) -> Path:
     """Where a build writes before its audit: beside the published file (same filesystem, so the
-    final os.replace is atomic)."""
-    return published.with_name(f"{published.stem}.draft{published.suffix}")
+    final os.replace is atomic), named for the process that builds (each CLI build and each Dagster
+    run is a process of its own), so two builds can never share a draft even without the lock."""
+    return published.with_name(f"{published.stem}.draft-{os.getpid()}{published.suffix}")
+
+
+def draft_pattern(published: Path) -> str:
+    """A glob for every build's draft of ``published`` (and its .wal), for clearing killed builds' leftovers."""
+    return f"{published.stem}.draft-*{published.suffix}*"
 
 
 def max_file_mb() -> int:

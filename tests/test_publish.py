@@ -84,7 +84,7 @@ def test_readers_do_not_block_a_build_and_never_see_half_a_warehouse(tmp_path):
     fresh_out = json.loads(fresh.communicate(timeout=60)[0])
     assert {tuple(c) for c in fresh_out["seen"]} <= {before, after}  # every new connection saw a whole warehouse
     assert fresh_out["errors"] == []
-    assert not (tmp_path / "warehouse.draft.duckdb").exists()
+    assert not list(tmp_path.glob("warehouse.draft*"))
 
 
 def test_a_failed_audit_leaves_yesterdays_warehouse_published(tmp_path):
@@ -106,4 +106,5 @@ def test_a_failed_audit_leaves_yesterdays_warehouse_published(tmp_path):
     assert result.returncode == 1
     assert "audit failed" in result.stderr and "no_county_reports_200_cases" in result.stderr
     assert digest(warehouse) == published  # yesterday's warehouse, untouched
-    assert (tmp_path / "warehouse.draft.duckdb").exists()  # the failed draft is kept for inspection
+    drafts = list(tmp_path.glob("warehouse.draft-*.duckdb"))
+    assert len(drafts) == 1 and str(drafts[0]) in result.stderr  # the failed draft is kept for inspection, and named

@@ -70,9 +70,12 @@ class Publication(dg.ConfigurableResource):
         return settings.draft_path(self.published)
 
     def start_draft(self) -> None:
-        """A fresh draft: a copy of what is published (so first-seen timestamps carry over), or empty."""
+        """A fresh draft: a copy of what is published (so first-seen timestamps carry over), or empty.
+
+        Drafts left by killed builds are removed first: the caller holds the build lock, so no
+        other build is writing one."""
         self.draft.parent.mkdir(parents=True, exist_ok=True)
-        for stale in (self.draft, self.draft.with_name(self.draft.name + ".wal")):
+        for stale in self.draft.parent.glob(settings.draft_pattern(self.published)):
             stale.unlink(missing_ok=True)
         if self.published.exists():
             shutil.copyfile(self.published, self.draft)
