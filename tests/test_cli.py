@@ -53,7 +53,7 @@ EXPECTED_ERRORS = {
     "empty.txt": "empty_file",
     "locked.pdf": "encrypted",
     "notes.xlsx": "unsupported_format",
-    "scan.pdf": "no_text_layer",
+    "scan.pdf": "ocr_no_text",  # a scan of bars: OCR reads nothing
 }
 
 
@@ -159,7 +159,7 @@ def test_inspect_json(corpus, tmp_path):
                          "issuer_role", "blocks", "chars", "error_kind", "error"}
     assert (good["county_code"], good["city"], good["province"], good["year"]) == ("450222", "柳州市", "广西壮族自治区", 2023)
     assert good["error_kind"] is None and good["blocks"] > 0
-    assert bad["error_kind"] == "no_text_layer" and bad["county"] is None
+    assert bad["error_kind"] == "ocr_no_text" and bad["county"] is None
     assert not list(tmp_path.glob("*.duckdb"))
 
 
@@ -208,7 +208,7 @@ def test_extract_explain_says_why_for_every_figure(tmp_path):
 
 def test_extract_reports_unreadable_files(corpus):
     result = run("extract", str(corpus / "scan.pdf"))
-    assert result.returncode == 1 and "no_text_layer" in result.stderr
+    assert result.returncode == 1 and "ocr_no_text" in result.stderr
 
 
 def test_console_script_is_installed():

@@ -1,7 +1,7 @@
 import pytest
 from builders import PdfPage, write_pdf, write_scanned_pdf
 
-from pipelines.ingest.document import parse_document
+from pipelines.ingest.document import ReadLimits, parse_document
 from pipelines.ingest.errors import IngestError
 
 TITLE = "宁乡市2022年法治政府建设年度报告"
@@ -56,11 +56,14 @@ def test_encrypted_pdf(tmp_path):
     assert err.value.kind == "encrypted"
 
 
-def test_scanned_pdf_has_no_text_layer(tmp_path):
+def test_a_scan_of_no_text_is_no_text_layer_without_ocr_and_ocr_no_text_with_it(tmp_path):
     path = write_scanned_pdf(tmp_path / "scan.pdf")
     with pytest.raises(IngestError) as err:
-        parse_document(path.name, path.read_bytes())
+        parse_document(path.name, path.read_bytes(), ReadLimits(ocr=False))
     assert err.value.kind == "no_text_layer"
+    with pytest.raises(IngestError) as err:
+        parse_document(path.name, path.read_bytes())
+    assert err.value.kind == "ocr_no_text"
 
 
 @pytest.mark.parametrize("cut", [0.3, 0.7])

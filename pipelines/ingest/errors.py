@@ -14,7 +14,9 @@ ERROR_KINDS: dict[str, str] = {
                           "that is not what its extension says (an RTF named .doc)",
     "corrupt_file": "the file is truncated or damaged and cannot be parsed",
     "encrypted": "the file is password-protected",
-    "no_text_layer": "the pdf has no text layer and OCR is off (SHUFA_OCR=off) or found no readable text",
+    "no_text_layer": "the pdf has no text layer and was not OCR'd: OCR is off (SHUFA_OCR=off), past SHUFA_OCR_MAX_PAGES, "
+                     "or no page shows an image; the reason says which",
+    "ocr_no_text": "the pdf has no text layer and OCR found no readable text on its pages (a photo, a blank scan)",
     "unreadable_encoding": "the text encoding could not be determined",
     "no_text": "the file parsed but holds no text",
     "timeout": "reading the file took longer than the per-document limit",

@@ -13,11 +13,20 @@ Two engines: pypdfium2 (PDFium) reads the text and character boxes of a page in 
 milliseconds; pdfplumber's layout and table analysis takes tens. So pages with drawings
 (ruled tables) go to pdfplumber and plain text pages to PDFium; both produce the same line
 records, and everything after that is shared.
+
+Scans: given OCR options, a page whose text layer has fewer than MIN_CHARS_PER_PAGE characters
+(page numbers aside) but which shows an image or drawings is rendered and OCR'd (ocr.py), each
+page under its own time limit, at most ``max_pages`` pages a document (later ones are read as
+they are, that is empty, and logged). OCR'd lines become the same line records, so running
+headers and page numbers are dropped alike, and pages stay in order in a document that mixes
+text pages and scans; an OCR'd page's paragraphs use the page's own margins and do not run on
+into the next page. Their blocks carry a bbox and the recogniser's confidence.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -32,10 +41,17 @@ from ..errors import IngestError
 from ..model import Location, RawBlock, ReadResult
 from ..normalize import normalize_text
 from ..sections import heading_level
+from ..time_limit import TimeLimitExceeded, time_limit
 from .ocr_options import OcrOptions
 
 # A document with fewer visible characters than this is treated as having no text layer.
 MIN_CHARS_PER_DOCUMENT = 20
+# Given OCR options, a page with fewer text-layer characters than this (page numbers aside) that
+# shows an image or drawings is OCR'd: a scan, perhaps with a page number or a scanner app's mark.
+MIN_CHARS_PER_PAGE = 10
+# The error kind of a PDF that was OCR'd and still has (almost) no text: a photo, a blank scan
+# (told apart from no_text_layer: a PDF that was not OCR'd).
+OCR_NO_TEXT_KIND = "ocr_no_text"
 # A page with at least this many vector path objects may hold a ruled table: pdfplumber reads it.
 MIN_PATHS_FOR_TABLES = 4
 _PAGE_NUMBER = re.compile(
@@ -44,6 +60,7 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+_log = logging.getLogger(__name__)
 _ENDS_SENTENCE = re.compile(r"[。！？；：.!?;:」』”）)]$")
 
 
@@ -55,6 +72,11 @@ class _Line:
     x1: float
     top: float
     char_width: float
+    # OCR'd lines only (see ocr.py): the line's bottom edge, the recogniser's confidence in it and
+    # the number of characters it stands for (a block's confidence is their character-weighted mean)
+    bottom: float | None = None
+    confidence: float | None = None
+    chars: int = 0
 
 
 def _open(data: bytes) -> pdfplumber.PDF:
@@ -162,16 +184,20 @@ def _join_lines(lines: list[_Line], left: float, right: float, paragraph_no: Cou
     per page across calls (a table splits the running text into several calls).
     """
     blocks: list[RawBlock] = []
+    for group in _paragraphs(lines, left, right):
+        page = group[0].page
+        paragraph_no[page] += 1
+        text = "".join(line.text for line in group)
+        blocks.append(RawBlock(text=text, location=Location(page=page, paragraph=paragraph_no[page])))
+    return blocks
+
+
+def _paragraphs(lines: list[_Line], left: float, right: float) -> list[list[_Line]]:
+    """The lines grouped into paragraphs, in order: a line continues the paragraph above unless it
+    is indented or a numbered heading, or the line above stopped short of the right margin at the
+    end of a sentence or of a heading (the rule of the module docstring; OCR'd pages use it too)."""
+    groups: list[list[_Line]] = []
     current: list[_Line] = []
-
-    def flush() -> None:
-        if current:
-            page = current[0].page
-            paragraph_no[page] += 1
-            text = "".join(line.text for line in current)
-            blocks.append(RawBlock(text=text, location=Location(page=page, paragraph=paragraph_no[page])))
-            current.clear()
-
     for line in lines:
         above = current[-1] if current else None
         starts_new = (
@@ -183,11 +209,13 @@ def _join_lines(lines: list[_Line], left: float, right: float, paragraph_no: Cou
             or (above.x1 < right - 2 * above.char_width and _ENDS_SENTENCE.search(above.text.rstrip()))
             or (above.x1 < right - 2 * above.char_width and heading_level(normalize_text(above.text)) is not None)
         )
-        if starts_new:
-            flush()
+        if starts_new and current:
+            groups.append(current)
+            current = []
         current.append(line)
-    flush()
-    return blocks
+    if current:
+        groups.append(current)
+    return groups
 
 
 def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
@@ -235,18 +263,62 @@ def _has_drawings(page) -> bool:
     return False
 
 
-def read_pdf(data: bytes, ocr: OcrOptions | None = None) -> ReadResult:
-    """Blocks of a PDF. A MemoryError (a worker's memory ceiling, see worker_limits) is an
-    ``out_of_memory`` IngestError, so one huge file is recorded instead of ending the run."""
+def _has_graphics(page) -> bool:
+    """Whether the page shows an image or vector drawing (a scan, or text turned into outlines)."""
+    kinds = [pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_SHADING]
+    return next(iter(page.get_objects(filter=kinds, max_depth=3)), None) is not None
+
+
+def _text_chars(items: list[tuple[float, object]]) -> int:
+    """Visible characters of a page's items, page-number lines aside."""
+    count = 0
+    for _, item in items:
+        if isinstance(item, _Line):
+            if not _PAGE_NUMBER.match(normalize_text(item.text)):
+                count += len("".join(item.text.split()))
+        else:
+            count += sum(len("".join(cell.text.split())) for cell in item)
+    return count
+
+
+def _ocr_items(page, page_no: int, options: OcrOptions) -> list[tuple[float, _Line]]:
+    """(top, line) for the lines OCR finds on the page, within the page's own time allowance."""
+    from . import ocr
+
     try:
-        return _read_pdf(data)
+        with time_limit(options.page_s):
+            image, scale = ocr.render_page(page)
+            lines = ocr.ocr_page(image, scale)
+    except TimeLimitExceeded as exc:
+        raise IngestError(
+            "timeout", f"OCR of page {page_no} took longer than {options.page_s:g} s (SHUFA_OCR_PAGE_S)"
+        ) from exc
+    except (IngestError, MemoryError):
+        raise
+    except ImportError as exc:
+        raise IngestError(
+            "read_failed", f"page {page_no} needs OCR but the OCR engine cannot be loaded ({exc}); SHUFA_OCR=off skips OCR"
+        ) from exc
+    except Exception as exc:  # the engine's failure, not the file's damage
+        raise IngestError("read_failed", f"OCR of page {page_no} failed: {type(exc).__name__}: {exc}") from exc
+    return [(line.top, line) for line in ocr.to_text_lines(lines, page_no)]
+
+
+def read_pdf(data: bytes, ocr: OcrOptions | None = None) -> ReadResult:
+    """Blocks of a PDF; with ``ocr``, pages without a text layer are OCR'd (see the module doc).
+    A MemoryError (a worker's memory ceiling, see worker_limits) is an ``out_of_memory`` IngestError,
+    so one huge file is recorded instead of ending the run."""
+    try:
+        return _read_pdf(data, ocr)
     except MemoryError as exc:
         raise IngestError("out_of_memory", f"ran out of memory while parsing the PDF ({type(exc).__name__}: {exc})") from exc
 
 
-def _read_pdf(data: bytes) -> ReadResult:
+def _read_pdf(data: bytes, ocr: OcrOptions | None = None) -> ReadResult:
     document = _open_pdfium(data)
     plumber = None
+    ocr_pages: set[int] = set()  # page numbers read by OCR
+    skipped: list[int] = []  # pages that needed OCR past ocr.max_pages
     try:
         table_counter = [0]
         pages_items: list[list[tuple[float, object]]] = []
@@ -254,12 +326,19 @@ def _read_pdf(data: bytes) -> ReadResult:
             page = document[index]
             if _has_drawings(page):  # a ruled table, perhaps: pdfplumber finds its cells
                 plumber = plumber or _open(data)
-                pages_items.append(_page_items(plumber.pages[index], index + 1, table_counter))
+                items = _page_items(plumber.pages[index], index + 1, table_counter)
             else:
-                pages_items.append(_pdfium_lines(page, index + 1))
+                items = _pdfium_lines(page, index + 1)
+            if ocr is not None and _text_chars(items) < MIN_CHARS_PER_PAGE and _has_graphics(page):
+                if len(ocr_pages) < ocr.max_pages:
+                    items = _ocr_items(page, index + 1, ocr)
+                    ocr_pages.add(index + 1)
+                else:
+                    skipped.append(index + 1)
+            pages_items.append(items)
             page.close()
         page_count = len(document)
-    except (IngestError, MemoryError):
+    except (IngestError, MemoryError, TimeLimitExceeded):
         raise
     except Exception as exc:
         raise IngestError("corrupt_file", f"PDF page cannot be read: {type(exc).__name__}: {exc}") from exc
@@ -267,16 +346,18 @@ def _read_pdf(data: bytes) -> ReadResult:
         document.close()
         if plumber is not None:
             plumber.close()
+    if skipped:
+        _log.warning(
+            "%d page(s) without a text layer not OCR'd (pages %s): OCR stops at %d pages a document (SHUFA_OCR_MAX_PAGES)",
+            len(skipped), _page_list(skipped), ocr.max_pages,
+        )
     visible_chars = sum(
         len("".join(item.text.split())) if isinstance(item, _Line) else sum(len(c.text) for c in item)
         for items in pages_items
         for _, item in items
     )
     if visible_chars < MIN_CHARS_PER_DOCUMENT:
-        raise IngestError(
-            "no_text_layer",
-            f"{page_count} page(s) but only {visible_chars} characters of text: a scanned PDF needs OCR first",
-        )
+        raise _no_text(page_count, visible_chars, ocr, ocr_pages, skipped)
 
     page_lines = [[item for _, item in items if isinstance(item, _Line)] for items in pages_items]
     running = _running_lines(page_lines)
@@ -285,13 +366,20 @@ def _read_pdf(data: bytes) -> ReadResult:
     def is_body(line: _Line) -> bool:
         return id(line) not in running and not (id(line) in edges and _PAGE_NUMBER.match(normalize_text(line.text)))
 
-    body = [line for lines in page_lines for line in lines if is_body(line)]
+    body = [line for lines in page_lines for line in lines if is_body(line) and line.page not in ocr_pages]
     left = min((line.x0 for line in body), default=0.0)
     right = max((line.x1 for line in body), default=0.0)
     paragraph_no: Counter[int] = Counter()
     blocks: list[RawBlock] = []
     pending: list[_Line] = []
-    for items in pages_items:
+    for page_no, items in enumerate(pages_items, start=1):
+        if page_no in ocr_pages:  # a scan: its own margins, its paragraphs end with the page
+            from .ocr import join_ocr_lines
+
+            blocks.extend(_join_lines(pending, left, right, paragraph_no))
+            pending = []
+            blocks.extend(join_ocr_lines([line for _, line in items if is_body(line)], paragraph_no))
+            continue
         for _, item in items:
             if isinstance(item, _Line):
                 if is_body(item):
@@ -301,4 +389,26 @@ def _read_pdf(data: bytes) -> ReadResult:
                 pending = []
                 blocks.extend(item)
     blocks.extend(_join_lines(pending, left, right, paragraph_no))
-    return ReadResult(blocks=blocks, pages=page_count)
+    return ReadResult(blocks=blocks, pages=page_count, ocr_pages=len(ocr_pages))
+
+
+def _no_text(page_count: int, chars: int, ocr: OcrOptions | None, ocr_pages: set[int], skipped: list[int]) -> IngestError:
+    """Why a PDF with (almost) no text has none, as an IngestError."""
+    found = f"{page_count} page(s) but only {chars} characters of text"
+    if ocr_pages:
+        return IngestError(
+            OCR_NO_TEXT_KIND,
+            f"{found}: OCR found no readable text on the {len(ocr_pages)} page(s) without a text layer"
+            " (a photo, a blank or an illegible scan?)",
+        )
+    if ocr is None:
+        return IngestError("no_text_layer", f"{found}: a scanned PDF needs OCR, which is off (SHUFA_OCR=off)")
+    if skipped:
+        return IngestError(
+            "no_text_layer", f"{found}: its scanned pages were not OCR'd, OCR is limited to {ocr.max_pages} pages (SHUFA_OCR_MAX_PAGES)"
+        )
+    return IngestError("no_text_layer", f"{found}, and no page shows an image or drawing to OCR")
+
+
+def _page_list(pages: list[int]) -> str:
+    return ", ".join(map(str, pages[:10])) + (", …" if len(pages) > 10 else "")
