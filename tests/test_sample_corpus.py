@@ -1,5 +1,9 @@
 """Tests of the sample-corpus generator (pipelines/samples/generate.py) and of the bundled
-corpus it made (data/raw, data/sample_truth.csv)."""
+corpus it made (data/raw, data/sample_truth.csv).
+
+Besides .txt/.docx/.pdf the corpus holds a saved web page (.html, GBK), a scan (an image-only
+.pdf: no text to compare, so its pages are checked, and its OCR when SHUFA_TEST_OCR=1) and a Word
+97 .doc made by LibreOffice (read back with soffice; those checks skip, saying why, without it)."""
 
 from __future__ import annotations
 
@@ -7,11 +11,15 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import shutil
 import sys
+import warnings
 import zipfile
 from collections import Counter
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,11 +30,16 @@ try:
 except ImportError:  # running without the package installed
     sys.path.insert(0, str(ROOT))
     from pipelines.samples import generate as gen
+from pipelines.samples import render_doc
 
 RAW = ROOT / "data" / "raw"
 TRUTH = ROOT / "data" / "sample_truth.csv"
 CATALOG = ROOT.parent / "shared" / "spec" / "indicators.tsv"  # optional cross-check
-DOC_SUFFIXES = (".txt", ".docx", ".pdf")
+DOC_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".doc")
+MAIN_SUFFIXES = (".txt", ".docx", ".pdf")  # the county x year schedule
+HAVE_SOFFICE = render_doc.soffice_path() is not None
+NO_SOFFICE = ("LibreOffice (soffice) is not installed, so the sample .doc cannot be read back "
+              "and is NOT checked: apt-get install libreoffice-writer-nogui")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,12 +96,98 @@ def pdf_text(p: Path) -> str:
     return "".join(out)
 
 
+class _ArticleText(HTMLParser):
+    """The text of a saved article page's title (<h1>) and body (the element id="zoom"):
+    one line per block, table cells separated by tabs, &nbsp; as U+00A0."""
+
+    BLOCKS = {"p", "div", "h1", "tr", "table", "br", "li"}
+    VOID = {"br", "img", "input", "hr", "meta", "link", "col", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.depth = 0  # open elements inside the article body
+        self.in_h1 = False
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            if tag not in self.VOID:
+                self.depth += 1
+            if tag in self.BLOCKS:
+                self.parts.append("\n")
+            elif tag == "td":
+                self.parts.append("\t")
+        elif dict(attrs).get("id") == "zoom":
+            self.depth = 1
+        elif tag == "h1":
+            self.in_h1 = True
+
+    def handle_startendtag(self, tag, attrs):  # <br />: no end tag to wait for
+        if self.depth and tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if self.depth:
+            self.depth -= 1
+        elif tag == "h1" and self.in_h1:
+            self.in_h1 = False
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self.depth or self.in_h1:
+            self.parts.append(data)
+
+
+def html_charset(b: bytes) -> str:
+    m = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", b, re.I)
+    label = m.group(1).decode("ascii").lower() if m else "utf-8"
+    return "gbk" if label in ("gb2312", "gbk") else label  # browsers read gb2312 as GBK
+
+
+def html_article_text(p: Path) -> str:
+    b = p.read_bytes()
+    parser = _ArticleText()
+    parser.feed(b.decode(html_charset(b)))
+    parser.close()
+    return re.sub(r"\n\s*\n+", "\n", "".join(parser.parts)).strip()
+
+
+def is_scan(p: Path) -> bool:
+    """A PDF without a text layer on any page."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(p))
+    try:
+        return all(not page.get_textpage().get_text_range().strip() for page in pdf)
+    finally:
+        pdf.close()
+
+
 def doc_text(p: Path) -> str:
     if p.suffix == ".txt":
         return decode_txt(p.read_bytes())
     if p.suffix == ".docx":
         return docx_text(p)
+    if p.suffix == ".html":
+        return html_article_text(p)
+    if p.suffix == ".doc":
+        return render_doc.doc_texts([p])[p]
     return pdf_text(p)
+
+
+def read_texts(root: Path) -> dict[str, str]:
+    """Text of every document under ``root`` that has text to read: scans have none, and
+    .doc files are left out without LibreOffice."""
+    files = {rel: p for rel, p in corpus_files(root).items() if p.suffix in DOC_SUFFIXES}
+    out = {rel: doc_text(p) for rel, p in files.items()
+           if p.suffix != ".doc" and not (p.suffix == ".pdf" and is_scan(p))}
+    docs = [p for p in files.values() if p.suffix == ".doc"]
+    if docs and HAVE_SOFFICE:
+        read = render_doc.doc_texts(docs)  # one soffice run for all
+        out.update({rel: read[p] for rel, p in files.items() if p in read})
+    return out
 
 
 _CN = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -137,10 +236,12 @@ def small_counties() -> list[gen.County]:
 
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
+    """Two runs with the web page and the scan (the .doc, made by LibreOffice, is tested apart)."""
     runs = []
     for i in range(2):
         out = tmp_path_factory.mktemp(f"small{i}")
-        rows = gen.generate_corpus(out / "raw", small_counties(), SMALL_YEARS, seed=3)
+        rows = gen.generate_corpus(out / "raw", small_counties(), SMALL_YEARS, seed=3,
+                                   special_formats=("html", "scan"))
         gen.write_truth(rows, out / "truth.csv")
         runs.append((out, rows))
     return runs
@@ -148,8 +249,13 @@ def small_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def fresh_bundled(tmp_path_factory):
+    """The bundled corpus generated from scratch.  Without LibreOffice the committed .doc stands
+    in, which the generator allows only when it was made from the same docx."""
     out = tmp_path_factory.mktemp("bundled")
-    rows = gen.generate_corpus(out / "raw", gen.load_counties(), list(gen.DEFAULT_YEARS))
+    if not HAVE_SOFFICE:
+        warnings.warn(NO_SOFFICE)
+    rows = gen.generate_corpus(out / "raw", gen.load_counties(), list(gen.DEFAULT_YEARS),
+                               reuse_from=() if HAVE_SOFFICE else (RAW,))
     gen.write_truth(rows, out / "sample_truth.csv")
     return out, rows
 
@@ -161,7 +267,11 @@ def truth() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def texts() -> dict[str, str]:
-    return {rel: doc_text(p) for rel, p in corpus_files(RAW).items() if p.suffix in DOC_SUFFIXES}
+    return read_texts(RAW)
+
+
+def scans(root: Path) -> dict[str, Path]:
+    return {rel: p for rel, p in corpus_files(root).items() if p.suffix == ".pdf" and is_scan(p)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,8 +290,9 @@ def test_small_run_contents(small_run):
     out, rows = small_run[0]
     files = corpus_files(out / "raw")
     docs = [k for k in files if k.endswith(DOC_SUFFIXES)]
-    assert len(docs) == 2 * 2 + 3  # 2 counties x 2 years + masked, sidecar, manifest
+    assert len(docs) == 2 * 2 + 3 + 2  # 2 counties x 2 years + masked, sidecar, manifest + web, scan
     assert {r.file for r in rows} == set(docs)
+    assert sum(k.endswith(".html") for k in docs) == 1 and len(scans(out / "raw")) == 1
     gb = [files[k] for k in docs if k.endswith(".txt")
           and not _is_utf8(files[k].read_bytes())]
     assert len(gb) == 1 and "法治" in gb[0].read_bytes().decode("gb18030")
@@ -191,7 +302,7 @@ def test_small_run_contents(small_run):
     import pdfplumber
 
     for k in docs:
-        if k.endswith(".pdf"):
+        if k.endswith(".pdf") and not is_scan(files[k]):
             with pdfplumber.open(files[k]) as pdf:
                 assert len(pdf.pages) >= 2
 
@@ -205,15 +316,60 @@ def _is_utf8(b: bytes) -> bool:
 
 
 def test_bundled_corpus_matches_a_fresh_generation(fresh_bundled):
+    """Byte for byte, except: docx by members (deflate output may differ between zlibs), and the
+    files made by outside tools (.tool-made.json: the .doc by LibreOffice, the scan by
+    Pillow/FreeType) by what they were made from and by content - their bytes may differ in
+    another tool version.  The .doc is compared by its text as LibreOffice reads it, never by
+    bytes; the scan by bytes when made with the same Pillow, FreeType, zlib and font."""
     out, _ = fresh_bundled
     fresh, committed = corpus_files(out / "raw"), corpus_files(RAW)
     assert fresh.keys() == committed.keys(), "data/raw drifted: rerun python -m pipelines.samples.generate"
+    made_fresh, made_committed = gen.read_tool_stamps(out / "raw"), gen.read_tool_stamps(RAW)
+    assert made_fresh.keys() == made_committed.keys()
+    assert {Path(k).suffix for k in made_committed} == {".doc", ".pdf"}
     for rel, p in fresh.items():
         if rel.endswith(".docx"):  # compare members: deflate output may differ between zlibs
             assert docx_members(p) == docx_members(committed[rel]), rel
+        elif rel in made_committed:
+            now, then = made_fresh[rel], made_committed[rel]
+            assert now["source_sha256"] == then["source_sha256"], \
+                f"{rel} drifted: rerun python -m pipelines.samples.generate"
+            assert then["sha256"] == sha256(committed[rel]), f"{rel} was changed after it was made"
+            if rel.endswith(".doc"):
+                if HAVE_SOFFICE:
+                    read = render_doc.doc_texts([p, committed[rel]])
+                    assert read[p] == read[committed[rel]], rel
+                else:
+                    warnings.warn(NO_SOFFICE)
+            elif now["made_with"] == then["made_with"]:
+                assert sha256(p) == sha256(committed[rel]), rel
+            else:
+                warnings.warn(f"{rel}: made with {then['made_with']}, here {now['made_with']}: "
+                              "compared by source only")
         else:
             assert sha256(p) == sha256(committed[rel]), rel
     assert (out / "sample_truth.csv").read_bytes() == TRUTH.read_bytes()
+
+
+def test_tool_made_files_are_kept_while_their_source_is_unchanged(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    made = gen.read_tool_stamps(raw)
+    before = {rel: sha256(raw / rel) for rel in made}
+
+    def no_soffice(*_):
+        raise AssertionError("LibreOffice was run although the .doc's source is unchanged")
+
+    monkeypatch.setattr(render_doc, "convert_docx_to_doc", no_soffice)
+    gen.generate_corpus(raw, gen.load_counties(), list(gen.DEFAULT_YEARS))
+    assert {rel: sha256(raw / rel) for rel in made} == before
+    assert gen.read_tool_stamps(raw) == made
+
+    doc = next(rel for rel in made if rel.endswith(".doc"))
+    (raw / doc).write_bytes((raw / doc).read_bytes() + b"\0")  # altered by hand: not reused
+    monkeypatch.setattr(render_doc, "soffice_path", lambda: None)
+    with pytest.raises(gen.ToolMissing, match="LibreOffice"):
+        gen.generate_corpus(raw, gen.load_counties(), list(gen.DEFAULT_YEARS))
 
 
 def test_truth_file_format(truth):
@@ -238,9 +394,14 @@ def test_truth_values_follow_their_surface_text(truth):
 
 
 def test_every_as_written_occurs_in_its_file(truth, texts):
-    assert {r["file"] for r in truth} <= texts.keys()
+    unread = {r["file"] for r in truth} - texts.keys()
+    expected = set(scans(RAW))  # no text layer: see test_scan
+    if not HAVE_SOFFICE:
+        warnings.warn(NO_SOFFICE)
+        expected |= {r["file"] for r in truth if r["file"].endswith(".doc")}
+    assert unread == expected
     missing = [(r["file"], r["as_written"]) for r in truth
-               if r["as_written"] not in texts[r["file"]]]
+               if r["file"] in texts and r["as_written"] not in texts[r["file"]]]
     assert not missing
 
 
@@ -260,7 +421,7 @@ def test_bundled_layout_and_mix(truth, texts):
     for county in gen.load_counties():
         own = [d for d in main if d.startswith(county.name + "/")]
         assert len(own) == 3
-        assert {Path(d).suffix for d in own} == set(DOC_SUFFIXES), county.name
+        assert {Path(d).suffix for d in own} == set(MAIN_SUFFIXES), county.name
     titles = [texts[d].lstrip("\ufeff\r\n").splitlines()[0] for d in main]
     shufa = [t for t in titles if "述法" in t or "第一责任人" in t]
     assert 7 <= len(shufa) <= 11
@@ -320,7 +481,7 @@ def test_pdfs(texts):
 
     tables = 0
     for rel, p in corpus_files(RAW).items():
-        if not rel.endswith(".pdf"):
+        if not rel.endswith(".pdf") or is_scan(p):  # the scan: test_scan
             continue
         with pdfplumber.open(p) as pdf:
             assert len(pdf.pages) >= 2, rel
@@ -375,6 +536,121 @@ def test_special_files(truth, texts):
     assert len(rows) == 1 and tuple(rows[0]) == gen.MANIFEST_FIELDS
     listed = f"{folder}/{rows[0]['file']}"
     assert listed in texts and rows[0]["county"] not in texts[listed]
+
+
+def test_one_report_per_county_year_and_type():
+    specs = gen.plan_corpus(gen.load_counties(), gen.DEFAULT_YEARS)
+    keys = Counter((s.county.code_in(s.year), s.year, s.kind) for s in specs if not s.masked)
+    assert max(keys.values()) == 1, [k for k, n in keys.items() if n > 1]
+    assert {s.fmt for s in specs} == set(gen.ALL_FORMATS)
+
+
+def _one(suffix: str, root: Path = RAW) -> tuple[str, Path]:
+    found = [(rel, p) for rel, p in corpus_files(root).items() if rel.endswith(suffix)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_web_page(truth, texts):
+    rel, p = _one(".html")
+    b = p.read_bytes()
+    assert not _is_utf8(b) and html_charset(b) == "gbk"
+    assert re.search(rb'<meta http-equiv="Content-Type" content="text/html; charset=gb2312"', b)
+    page = b.decode("gbk")
+    rows = [r for r in truth if r["file"] == rel]
+    county = next(c for c in gen.load_counties() if c.code_in(int(rows[0]["year"])) == rows[0]["county_code"])
+    name, year = county.name_in(int(rows[0]["year"])), rows[0]["year"]
+    site = f"{name}人民政府"
+    h1 = re.search(r"<h1>(.*?)</h1>", page).group(1)
+    assert name in h1 and year in h1
+    assert f'<a href="/" title="{site}">{site}</a>' in page  # the site's name in the header
+    assert '<div class="nav">' in page and page.count("<li><a href=") >= 6
+    assert re.search(r"当前位置：<a[^>]*>首页</a> &gt; <a[^>]*>政务公开</a> &gt; <a[^>]*>法治政府建设</a>", page)
+    info = re.sub(r"<[^>]+>", "", re.search(r'<div class="info">(.*?)</div>', page).group(1))
+    info = info.replace("&nbsp;", " ")
+    assert re.fullmatch(rf"发布时间：{int(year) + 1}-\d\d-\d\d  来源：{name}司法局  【字体：大 中 小】", info), info
+    assert re.search(r"<p>&nbsp;&nbsp;&nbsp;&nbsp;", page) and re.search(r"<strong>[一二三四]、", page)
+    assert "<table" in page and re.search(r"<td[^>]*>\d+(\.\d+)?</td>", page)
+    side = page[page.index('<div class="side">'):page.index('<div class="footer">')]
+    assert "相关文章" in side
+    others = {c.name for c in gen.load_counties()} - {name}
+    named = {o for o in others if o in side}
+    assert len(named) >= 3 and name not in side
+    footer = page[page.index('<div class="footer">'):]
+    for word in ("ICP备", "网站标识码：", "联系电话：", "访问者", "<script"):
+        assert word in footer, word
+    article = texts[rel]
+    body = article.split("\n", 1)[1]
+    assert body.count(f"我{name[-1]}") > body.count(name)  # the text says 我县; the title names it
+    chrome = re.sub(r"<[^>]+>", "", page.replace(page[page.index('id="zoom"'):page.index('<div class="tools">')], ""))
+    worded = [r["as_written"] for r in rows if not re.fullmatch(r"[\d.]+", r["as_written"])]
+    assert not [w for w in worded if re.search(rf"(?<![\d.]){re.escape(w)}", chrome)]  # all in the article
+    assert 20 <= len(rows) <= 45
+
+
+def test_scan(truth):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    found = scans(RAW)
+    assert len(found) == 1
+    rel, p = next(iter(found.items()))
+    assert b"/Font" not in p.read_bytes()
+    pdf = pdfium.PdfDocument(str(p))
+    try:
+        assert 1 <= len(pdf) <= 3
+        for page in pdf:
+            assert page.get_textpage().get_text_range() == ""  # no text layer
+            objs = list(page.get_objects())
+            assert [o.type for o in objs] == [pdfium_c.FPDF_PAGEOBJ_IMAGE]
+            w, h = page.get_size()
+            left, bottom, right, top = objs[0].get_bounds()
+            assert (round(left), round(bottom), round(right), round(top)) == (0, 0, round(w), round(h))
+            px_w, px_h = objs[0].get_px_size()
+            assert 190 <= px_w / (w / 72) <= 210  # about 200 dpi
+    finally:
+        pdf.close()
+    rows = [r for r in truth if r["file"] == rel]
+    assert 20 <= len(rows) <= 45 and all(r["county_code"] for r in rows)
+    assert gen.read_tool_stamps(RAW)[rel]["made_with"].startswith("Pillow")
+
+
+@pytest.mark.skipif(os.environ.get("SHUFA_TEST_OCR") != "1",
+                    reason="OCR of the scan takes about a minute a page on 2 cores: SHUFA_TEST_OCR=1 runs it")
+def test_scan_reads_back_by_ocr(truth):
+    rapidocr = pytest.importorskip("rapidocr_onnxruntime")
+    import pypdfium2 as pdfium
+
+    rel, p = next(iter(scans(RAW).items()))
+    engine = rapidocr.RapidOCR()
+    pdf = pdfium.PdfDocument(str(p))
+    text = ""
+    for page in pdf:
+        # no angle classifier: the scan is upright, and RapidOCR's classifier turns some long
+        # lines of it upside down (then they are not read at all)
+        result, _ = engine(page.render(scale=200 / 72).to_numpy(), use_cls=False)
+        text += "".join(r[1] for r in result or [])
+    pdf.close()
+    rows = [r for r in truth if r["file"] == rel]
+    read = [r for r in rows if r["as_written"] in text]
+    assert len(read) >= 0.9 * len(rows), sorted({r["as_written"] for r in rows} - {r["as_written"] for r in read})
+
+
+def test_word97_doc(truth, texts):
+    rel, p = _one(".doc")
+    assert p.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")  # an OLE compound file
+    made = gen.read_tool_stamps(RAW)[rel]
+    assert made["made_with"].startswith("LibreOffice") and made["sha256"] == sha256(p)
+    rows = [r for r in truth if r["file"] == rel]
+    assert 20 <= len(rows) <= 45
+    if not HAVE_SOFFICE:
+        pytest.skip(NO_SOFFICE)
+    text = texts[rel]
+    year = int(rows[0]["year"])
+    county = next(c for c in gen.load_counties() if c.code_in(year) == rows[0]["county_code"])
+    title = text.lstrip("\ufeff").splitlines()[0]
+    assert str(year) in title and county.name_in(year) in title
+    assert all(r["as_written"] in text for r in rows)
 
 
 # ---------------------------------------------------------------------------------------------

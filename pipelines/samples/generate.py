@@ -1,14 +1,29 @@
 """Deterministic generator of sample county rule-of-law reports and of their truth file.
 
-Writes 法治政府建设年度报告 and 述法报告 as .docx / .pdf / .txt, in the style of real county reports,
-together with one truth row per catalog figure written into them.  Text and truth come from the same
-records, so they cannot disagree.
+Writes 法治政府建设年度报告 and 述法报告 in the style of real county reports, together with one
+truth row per catalog figure written into them.  Text and truth come from the same records, so they
+cannot disagree.  Formats (``--formats`` / ``--special-formats``):
+
+    docx  Word 2007+ (python-docx, fixed zip timestamps)
+    pdf   text-layer PDF (reportlab)
+    txt   plain text (UTF-8, UTF-8 with BOM and CRLF, or GB18030)
+    html  a county government site's article page as saved from the browser, GBK-encoded, with
+          site header, menu, breadcrumbs, sidebar of other counties' reports and footer
+          (render_web.py)
+    scan  an image-only PDF: the document's lines drawn on 200 dpi A4 page images, no text layer,
+          to be read by OCR (render_scan.py; Pillow and a CJK TrueType font)
+    doc   Word 97 .doc: the docx converted by LibreOffice (render_doc.py; needs ``soffice``)
 
     python -m pipelines.samples.generate --out data/raw --truth data/sample_truth.csv
 
-regenerates the bundled corpus (pipelines/samples/counties.csv x 2021-2023, plus special files)
-byte for byte.  The library entry points are :func:`generate_corpus` and :func:`write_truth`; the
-prose lives in ``templates.toml`` next to this file.
+regenerates the bundled corpus (pipelines/samples/counties.csv x 2021-2023 as docx/pdf/txt, plus
+special files: a masked report, a .meta.json sidecar, a manifest.csv, and one html, one scan and
+one doc report) byte for byte.  The scan and the doc are made by outside tools (a font rasteriser,
+LibreOffice) whose output may change with their version, so they are recorded in the hidden
+``.tool-made.json`` at the corpus root with the hash of what they were made from; a run keeps such a
+file when its source is unchanged and remakes it otherwise (see :func:`generate_corpus`).  The
+library entry points are :func:`generate_corpus` and :func:`write_truth`; the prose lives in
+``templates.toml`` next to this file.
 """
 
 from __future__ import annotations
@@ -31,13 +46,20 @@ from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
+
+from .tool_made import (TOOL_STAMPS, ToolMissing, read_tool_stamps, sha256_hex,  # noqa: F401
+                        stored_tool_output, tool_source_key, write_tool_stamps)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_PATH = PACKAGE_DIR / "templates.toml"
 COUNTIES_PATH = PACKAGE_DIR / "counties.csv"
 DEFAULT_YEARS = (2021, 2022, 2023)
-DEFAULT_FORMATS = ("docx", "pdf", "txt")
+DEFAULT_FORMATS = ("docx", "pdf", "txt")  # the main schedule of the bundled corpus
+SPECIAL_FORMATS = ("html", "scan", "doc")  # one special document each (see plan_corpus)
+ALL_FORMATS = DEFAULT_FORMATS + SPECIAL_FORMATS
+EXTENSIONS = {"docx": "docx", "pdf": "pdf", "txt": "txt", "html": "html", "scan": "pdf", "doc": "doc"}
+TOOL_MADE = ("scan", "doc")  # formats whose bytes come from an outside tool (see tool_made.py)
 SPECIAL_DIR = "其他"  # files whose county cannot be told from their folder
 REF_YEAR = 2020  # the value model's base year
 
@@ -120,7 +142,7 @@ class DocSpec:
 
     county: County
     year: int
-    fmt: str  # docx | pdf | txt
+    fmt: str  # docx | pdf | txt | html | scan | doc
     kind: str  # annual | shufa
     role: str  # gov | head | secretary | justice
     folder: str
@@ -134,6 +156,7 @@ class DocSpec:
     prev_mention: bool = False
     masked: bool = False  # county as **县, digits of figures as *
     anonymous: bool = False  # text says only 我县
+    we_in_body: bool = False  # the title names the county, the rest says only 我县 (web page)
     has_title: bool = True
     paid_markers: bool = False
     sidecar: str = ""  # "" | meta | manifest
@@ -422,8 +445,13 @@ def _fmt_pick(formats: Sequence[str], want: str) -> str:
 
 
 def plan_corpus(counties: Sequence[County], years: Sequence[int], seed: int = 0,
-                formats: Sequence[str] = DEFAULT_FORMATS, specials: bool = True) -> list[DocSpec]:
-    """Decide type, format and peculiarities of every document (deterministic schedule)."""
+                formats: Sequence[str] = DEFAULT_FORMATS, specials: bool = True,
+                special_formats: Sequence[str] = SPECIAL_FORMATS) -> list[DocSpec]:
+    """Decide type, format and peculiarities of every document (deterministic schedule).
+
+    With ``specials``: a masked report, one with a .meta.json sidecar and one listed in a
+    manifest.csv, then one document per format of ``special_formats`` (a web page, a scan, a
+    legacy .doc), each for a county-year that has no report of its type yet."""
     formats = tuple(formats)
     specs: list[DocSpec] = []
     fmt_count = {f: 0 for f in formats}
@@ -484,7 +512,46 @@ def plan_corpus(counties: Sequence[County], years: Sequence[int], seed: int = 0,
             county=c2, year=y2[0], fmt=_fmt_pick(formats, "pdf"), kind="shufa", role="head",
             folder=SPECIAL_DIR, rng_key=f"{seed}:{c2.code}:{y2[0]}:manifest",
             anonymous=True, sidecar="manifest"))
+        specs.extend(_plan_format_specials(counties, years, seed, special_formats, specs))
     return specs
+
+
+def _plan_format_specials(counties: Sequence[County], years: Sequence[int], seed: int,
+                          special_formats: Sequence[str], planned: list[DocSpec]) -> list[DocSpec]:
+    """One document per new input format, each for a (county, year, type) no other document of
+    the corpus covers, so that every county-year has at most one report of each type."""
+    taken = {(s.county.code, s.year, s.kind) for s in planned if not s.masked}
+    out: list[DocSpec] = []
+
+    def free_year(county: County, kind: str, latest: bool) -> int:
+        ys = list(county.years or tuple(years))
+        for y in (reversed(ys) if latest else ys):
+            if (county.code, y, kind) not in taken:
+                return y
+        return ys[-1] if latest else ys[0]
+
+    def add(spec: DocSpec) -> None:
+        out.append(spec)
+        taken.add((spec.county.code, spec.year, spec.kind))
+
+    n = len(counties)
+    if "html" in special_formats:  # a county site's article page; the title names the county
+        c = counties[0]
+        y = free_year(c, "annual", latest=False)
+        add(DocSpec(county=c, year=y, fmt="html", kind="annual", role="gov", folder=SPECIAL_DIR,
+                    rng_key=f"{seed}:{c.code}:{y}:web", with_table=True, we_in_body=True))
+    if "scan" in special_formats:  # a signed 述法报告, scanned
+        c = counties[-2 % n]
+        y = free_year(c, "shufa", latest=True)
+        add(DocSpec(county=c, year=y, fmt="scan", kind="shufa", role="secretary",
+                    folder=SPECIAL_DIR, rng_key=f"{seed}:{c.code}:{y}:scan"))
+    if "doc" in special_formats:  # an old Word 97 file: the earliest year without an annual report
+        c = counties[1 % n]
+        y = free_year(c, "annual", latest=False)
+        add(DocSpec(county=c, year=y, fmt="doc", kind="annual", role="gov", folder=SPECIAL_DIR,
+                    rng_key=f"{seed}:{c.code}:{y}:doc", styled_headings=True, with_table=True,
+                    prev_mention=True))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -520,7 +587,8 @@ class Composer:
         self.model = model
         self.rng = random.Random(spec.rng_key)
         self.figs: list[Fig] = []
-        self.ctx = self._context()
+        self.anon = spec.anonymous  # pick only variants that do not name the county
+        self.ctx = self.full_ctx = self._context(spec.anonymous)
         self.prefs = {
             "pct": "％" if self.rng.random() < 0.3 else "%",
             "cn": self.rng.choice((0.1, 0.3, 0.5)),
@@ -528,7 +596,7 @@ class Composer:
         }
 
     # context ---------------------------------------------------------------------------
-    def _context(self) -> dict[str, str]:
+    def _context(self, anonymous: bool) -> dict[str, str]:
         s, c = self.spec, self.spec.county
         name = c.name_in(s.year)
         unit = unit_of(name)
@@ -541,19 +609,19 @@ class Composer:
         role = role_text(s)
         issuer = {"gov": f"{name}人民政府", "head": f"{name}{unit}长",
                   "secretary": f"{name}委书记", "justice": f"{name}司法局局长"}[s.role]
-        if s.anonymous:
+        if anonymous:
             name, short, issuer = f"我{unit}", f"我{unit}", role
         return {
             "county": name, "short": short, "unit": unit, "city": city, "prov": prov,
             "cunit": city_unit(c.city), "year": str(s.year), "prev_year": str(s.year - 1),
             "next_year": str(s.year + 1), "gov": f"{unit}政府",
-            "govfull": f"{unit}人民政府" if s.anonymous else f"{name}人民政府",
+            "govfull": f"{unit}人民政府" if anonymous else f"{name}人民政府",
             "role": role, "issuer": issuer,
         }
 
     def pick(self, options: Sequence[str]) -> str:
         options = list(options)
-        if self.spec.anonymous:
+        if self.anon:
             safe = [o for o in options if not any(b in o for b in ANON_BLOCKERS)]
             options = safe or options
         return self.rng.choice(options)
@@ -698,6 +766,9 @@ class Composer:
         s, t = self.spec, self.t
         blocks: list[Block] = []
         title = self._title()
+        if s.we_in_body:  # from here on 我县
+            self.anon = True
+            self.ctx = self._context(True)
         if s.leading_blank:
             blocks.append(Block("blank"))
         if s.has_title:
@@ -739,7 +810,7 @@ class Composer:
 
         sign_date = datetime(s.year + 1, self.rng.randint(1, 3), self.rng.randint(1, 28), 9, 30, 0)
         if s.kind == "annual" and not s.anonymous and not s.masked:
-            blocks.append(Block("sign", self.ctx["govfull"]))
+            blocks.append(Block("sign", self.full_ctx["govfull"]))
             blocks.append(Block("sign", f"{sign_date.year}年{sign_date.month}月{sign_date.day}日"))
         return Document(s, title, blocks, self.figs, table_figs, sign_date)
 
@@ -1041,21 +1112,24 @@ def _width(token: str, size: float) -> float:
     return pdfmetrics.stringWidth(token, PDF_FONT, size)
 
 
-def wrap_cjk(text: str, width: float, size: float, indent: float = 0.0) -> list[str]:
+def wrap_cjk(text: str, width: float, size: float, indent: float = 0.0,
+             measure: Callable[[str], float] | None = None) -> list[str]:
     """Break text into lines of at most ``width`` points at any character (Chinese has no
     spaces), keeping digit runs whole, never starting a line with closing punctuation and never
-    ending one with an opening bracket or quote."""
+    ending one with an opening bracket or quote.  ``measure`` gives a token's width (default:
+    the PDF font at ``size``)."""
+    measure = measure or (lambda tok: _width(tok, size))
     lines: list[str] = []
     cur: list[str] = []
     used = indent
     for tok in TOKEN_RE.findall(text):
-        w = _width(tok, size)
+        w = measure(tok)
         if cur and used + w > width and tok not in NO_LINE_START:
             carry = []
             while cur and cur[-1] in NO_LINE_END:
                 carry.insert(0, cur.pop())
             lines.append("".join(cur))
-            cur, used = carry, sum(_width(c, size) for c in carry)
+            cur, used = carry, sum(measure(c) for c in carry)
         cur.append(tok)
         used += w
     if cur or not lines:
@@ -1158,7 +1232,22 @@ def render_pdf(doc: Document) -> bytes:
     return buf.getvalue()
 
 
-RENDERERS = {"txt": render_txt, "docx": render_docx, "pdf": render_pdf}
+def render_html(doc: Document) -> bytes:
+    from .render_web import render_html as render
+
+    return render(doc)
+
+
+def render_scan(doc: Document) -> bytes:
+    from .render_scan import render_scan as render
+
+    return render(doc)
+
+
+# What each format's document turns into.  A doc is converted from its docx by LibreOffice,
+# all of a run's at once, in generate_corpus (render_doc.convert_docx_to_doc).
+RENDERERS = {"txt": render_txt, "docx": render_docx, "pdf": render_pdf, "html": render_html,
+             "scan": render_scan, "doc": render_docx}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1172,7 +1261,14 @@ def file_stem(doc: Document) -> str:
     s = doc.spec
     if not s.has_title:
         return f"{role_text(s)}履行推进法治建设第一责任人职责情况报告"
-    return _BAD_CHARS.sub("", doc.title)
+    stem = _BAD_CHARS.sub("", doc.title)
+    if s.fmt == "html" and not (s.anonymous or s.masked):  # as a browser saves a page: its <title>
+        from .render_web import site_name
+
+        stem += "_" + _BAD_CHARS.sub("", site_name(s))
+    elif s.fmt == "scan":
+        stem += "（扫描件）"
+    return stem
 
 
 def _truth_rows(doc: Document, rel: str) -> list[TruthRow]:
@@ -1208,10 +1304,21 @@ def _meta(spec: DocSpec) -> dict:
 
 def generate_corpus(out_dir: Path, counties: list[County], years: list[int], seed: int = 0,
                     formats: tuple[str, ...] = DEFAULT_FORMATS, *, specials: bool = True,
-                    written: list[str] | None = None) -> list[TruthRow]:
-    """Write the documents of ``counties`` x ``years`` (plus, with ``specials``, a masked
-    report, one with a .meta.json sidecar and one listed in a manifest.csv) under ``out_dir``
-    and return their truth rows.  Deterministic for given arguments.
+                    special_formats: tuple[str, ...] = SPECIAL_FORMATS,
+                    written: list[str] | None = None,
+                    reuse_from: Sequence[Path] = ()) -> list[TruthRow]:
+    """Write the documents of ``counties`` x ``years`` in ``formats`` (plus, with ``specials``,
+    a masked report, one with a .meta.json sidecar, one listed in a manifest.csv and one of each
+    of ``special_formats``) under ``out_dir`` and return their truth rows.
+
+    Deterministic for given arguments, with one proviso: scan and doc files come out of outside
+    tools (Pillow/FreeType with a system font; LibreOffice), which may draw or write differently
+    in another version.  Each is recorded in ``out_dir/.tool-made.json`` with the hash of its
+    source (:func:`tool_source_key`); when ``out_dir`` (or one of ``reuse_from``, other corpus
+    roots) already holds the file made from the same source, unaltered, that file is kept
+    instead of made again.  So regenerating a corpus in place changes a tool-made file only when
+    its content changes, and a doc can be regenerated without LibreOffice while its source is
+    unchanged (else :class:`ToolMissing`).
 
     A county's own ``years`` (e.g. 柳江区: 2015-2017) replace ``years``.  ``written``, if
     given, receives the relative path of every file written."""
@@ -1222,18 +1329,41 @@ def generate_corpus(out_dir: Path, counties: list[County], years: list[int], see
     rows: list[TruthRow] = []
     taken: set[str] = set()
     manifests: dict[str, list[dict]] = {}
-    for spec in plan_corpus(counties, years, seed, formats, specials):
+    roots = [out_dir, *map(Path, reuse_from)]
+    stored = [read_tool_stamps(r) for r in roots]  # read before anything is overwritten
+    stamps: dict[str, dict[str, str]] = {}
+    to_convert: dict[str, tuple[bytes, str]] = {}  # rel -> (docx bytes, source key)
+    for spec in plan_corpus(counties, years, seed, formats, specials, special_formats):
         doc = Composer(spec, templates, model).compose()
         stem = file_stem(doc)
-        rel = f"{spec.folder}/{stem}.{spec.fmt}"
+        ext = EXTENSIONS[spec.fmt]
+        rel = f"{spec.folder}/{stem}.{ext}"
         i = 2
         while rel in taken:
-            rel = f"{spec.folder}/{stem}_{i}.{spec.fmt}"
+            rel = f"{spec.folder}/{stem}_{i}.{ext}"
             i += 1
         taken.add(rel)
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(RENDERERS[spec.fmt](doc))
+        data = RENDERERS[spec.fmt](doc) if spec.fmt != "scan" else b""
+        if spec.fmt in TOOL_MADE:
+            key = tool_source_key(doc, data)
+            kept = stored_tool_output(roots, stored, rel, key)
+            if kept:
+                if not path.is_file() or path.read_bytes() != kept[0]:
+                    path.write_bytes(kept[0])
+                stamps[rel] = dict(kept[1])
+            elif spec.fmt == "doc":
+                to_convert[rel] = (data, key)
+            else:
+                from .render_scan import scan_made_with
+
+                data = RENDERERS[spec.fmt](doc)
+                path.write_bytes(data)
+                stamps[rel] = {"source_sha256": key, "sha256": sha256_hex(data),
+                               "made_with": scan_made_with()}
+        else:
+            path.write_bytes(data)
         written.append(rel)
         rows.extend(_truth_rows(doc, rel))
         if spec.sidecar == "meta":
@@ -1250,6 +1380,21 @@ def generate_corpus(out_dir: Path, counties: list[County], years: list[int], see
             w.writeheader()
             w.writerows(entries)
         written.append(f"{folder}/manifest.csv")
+    if to_convert:
+        from .render_doc import convert_docx_to_doc, office_version, soffice_path
+
+        if not soffice_path():
+            raise ToolMissing(
+                "LibreOffice (soffice) is needed to make " + ", ".join(sorted(to_convert))
+                + ": install libreoffice-writer-nogui, or leave the doc out "
+                  "(--special-formats html scan)")
+        docs = convert_docx_to_doc({rel: d for rel, (d, _) in to_convert.items()})
+        made_with = f"{office_version()}: soffice --convert-to 'doc:MS Word 97'"
+        for rel, (_, key) in to_convert.items():
+            (out_dir / rel).write_bytes(docs[rel])
+            stamps[rel] = {"source_sha256": key, "sha256": sha256_hex(docs[rel]),
+                           "made_with": made_with}
+    write_tool_stamps(out_dir, stamps)
     return rows
 
 
@@ -1283,19 +1428,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--years", type=int, nargs="+", default=list(DEFAULT_YEARS))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--formats", nargs="+", default=list(DEFAULT_FORMATS),
-                    choices=list(DEFAULT_FORMATS))
+                    choices=list(ALL_FORMATS),
+                    help="formats the county x year documents cycle through (default: docx pdf "
+                         "txt); html = saved county web page (GBK), scan = image-only PDF for "
+                         "OCR, doc = Word 97 via LibreOffice")
+    ap.add_argument("--special-formats", nargs="*", default=list(SPECIAL_FORMATS),
+                    choices=list(SPECIAL_FORMATS),
+                    help="one extra document in each of these formats (default: html scan doc; "
+                         "doc needs LibreOffice unless the stored one is unchanged)")
     ap.add_argument("--no-specials", action="store_true",
-                    help="skip the masked / sidecar / manifest documents")
+                    help="skip the masked / sidecar / manifest / html / scan / doc documents")
     ap.add_argument("--clean", action="store_true",
                     help="delete files under --out that this run did not write")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     written: list[str] = []
-    rows = generate_corpus(args.out, load_counties(args.counties), args.years, seed=args.seed,
-                           formats=tuple(args.formats), specials=not args.no_specials,
-                           written=written)
+    try:
+        rows = generate_corpus(args.out, load_counties(args.counties), args.years,
+                               seed=args.seed, formats=tuple(args.formats),
+                               specials=not args.no_specials,
+                               special_formats=tuple(args.special_formats), written=written)
+    except ToolMissing as exc:
+        print(f"error: {exc}")
+        return 1
     write_truth(rows, args.truth)
-    docs = sum(1 for w in written if w.endswith(tuple(f".{f}" for f in DEFAULT_FORMATS)))
+    docs = sum(1 for w in written if w.endswith(tuple(f".{e}" for e in set(EXTENSIONS.values()))))
     print(f"wrote {docs} documents and {len(rows)} truth rows to {args.out} and {args.truth} "
           f"in {time.perf_counter() - t0:.1f}s")
     keep = set(written)
