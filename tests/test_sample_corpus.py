@@ -2,7 +2,7 @@
 corpus it made (data/raw, data/sample_truth.csv).
 
 Besides .txt/.docx/.pdf the corpus holds a saved web page (.html, GBK), a scan (an image-only
-.pdf: no text to compare, so its pages are checked, and its OCR when SHUFA_TEST_OCR=1) and a Word
+.pdf: no text layer, so its pages are checked and it is read back by the pipeline's OCR) and a Word
 97 .doc made by LibreOffice (read back with soffice; those checks skip, saying why, without it)."""
 
 from __future__ import annotations
@@ -615,25 +615,19 @@ def test_scan(truth):
     assert gen.read_tool_stamps(RAW)[rel]["made_with"].startswith("Pillow")
 
 
-@pytest.mark.skipif(os.environ.get("SHUFA_TEST_OCR") != "1",
-                    reason="OCR of the scan takes about a minute a page on 2 cores: SHUFA_TEST_OCR=1 runs it")
-def test_scan_reads_back_by_ocr(truth):
-    rapidocr = pytest.importorskip("rapidocr_onnxruntime")
+def test_scan_reads_back_through_the_pipelines_ocr(truth):
+    """Every figure written into the scan comes back from the reader the build uses (OCR at 200 dpi)."""
     import pypdfium2 as pdfium
 
+    from pipelines.ingest.document import parse_document
+
     rel, p = next(iter(scans(RAW).items()))
-    engine = rapidocr.RapidOCR()
-    pdf = pdfium.PdfDocument(str(p))
-    text = ""
-    for page in pdf:
-        # no angle classifier: the scan is upright, and RapidOCR's classifier turns some long
-        # lines of it upside down (then they are not read at all)
-        result, _ = engine(page.render(scale=200 / 72).to_numpy(), use_cls=False)
-        text += "".join(r[1] for r in result or [])
-    pdf.close()
-    rows = [r for r in truth if r["file"] == rel]
-    read = [r for r in rows if r["as_written"] in text]
-    assert len(read) >= 0.9 * len(rows), sorted({r["as_written"] for r in rows} - {r["as_written"] for r in read})
+    parsed = parse_document(p.name, p.read_bytes())
+    assert parsed.ocr_pages == len(pdfium.PdfDocument(str(p))) and all(b.confidence for b in parsed.blocks)
+    text = parsed.text
+    missing = sorted({r["as_written"] for r in truth if r["file"] == rel} - {r["as_written"] for r in truth
+                                                                            if r["file"] == rel and r["as_written"] in text})
+    assert not missing
 
 
 def test_word97_doc(truth, texts):
