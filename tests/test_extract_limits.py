@@ -177,3 +177,33 @@ def test_clause_text_searches_as_the_copied_prefix_would(pattern, monkeypatch):
             assert clause.search(pattern, end) == (pattern.search(prefix) is not None), (text, end)
             found = clause.last(pattern, end)
             assert (found.span() if found else None) == (expected[-1].span() if expected else None), (text, end)
+
+
+def _candidate_chars(monkeypatch, text) -> tuple[int, int]:
+    """(figures, characters of context handed to the catalog's cue lookup over the whole text)."""
+    from pipelines.extract.catalog import Catalog
+
+    looked_up, lookup = [0], Catalog.candidates
+
+    def counting(self, words):
+        looked_up[0] += len(words)
+        return lookup(self, words)
+
+    monkeypatch.setattr(Catalog, "candidates", counting)
+    return len(extract(text, normalise=False).quantities), looked_up[0]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: "全年办理法律援助案件300件," + ",".join(f"同比增长{i % 90 + 1}件" for i in range(n)) + "。",
+        lambda n: "全年开展法治宣传活动" + ",".join(f"培训{i % 90 + 1}场次,参训{i % 900 + 100}人次" for i in range(n)) + "。",
+    ],
+    ids=["changes after one level", "activity and headcount pairs"],
+)
+def test_words_carried_into_a_figure_are_bounded(monkeypatch, make):
+    # the words carried from earlier in the sentence reach back a bounded distance, not to its start
+    small = _candidate_chars(monkeypatch, make(500))
+    large = _candidate_chars(monkeypatch, make(2000))
+    assert large[0] >= 4 * small[0] - 3
+    assert large[1] <= 4 * small[1] * 1.05 + 100

@@ -49,6 +49,12 @@ def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quanti
 # bounds that keep a sentence of thousands of figures linear.
 NEAR_CHARS = 80
 LEAD_CHARS = 160
+# A headcount's activity (执法人员培训4场次,参训18人次) is named just before it: this far back, not to the
+# sentence start, so a sentence of thousands of such pairs is read in linear time.
+ACTIVITY_CHARS = 160
+# Words carried into a clause's first figure reach back to the sentence's last level figure, at most
+# this far: a run of thousands of changes (同比增长N件,…) after one level stays linear.
+CARRY_CHARS = 400
 _QUOTE_MARKS = "“”\"「」『』‘’"
 _QUOTES = str.maketrans("", "", _QUOTE_MARKS)
 _ASIDE = re.compile(r"\((?:包括|含|包含)[^()]*\)")  # 结案(包括不予受理)86件: an aside, not the thing counted
@@ -202,9 +208,10 @@ def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, s
         right = _attached_right(text[q.end : next_start])
         first_in_clause = previous is None
         # back to the previous figure that is a level, not a change (案件同比增长15%,达到856件)
-        carried = text[carried_from_for(i, c_start, s_start) : c_start] if first_in_clause else ""
+        carried = text[max(carried_from_for(i, c_start, s_start), c_start - CARRY_CHARS) : c_start] if first_in_clause else ""
         if q.unit in _PERSON_UNITS and _HEADCOUNT_VERB.match(left.strip(" ,、")):
-            carried = text[s_start : q.start - len(left)]  # 执法人员培训4场次,参训18人次: the people of the activity just named
+            # 执法人员培训4场次,参训18人次: the people of the activity just named
+            carried = text[max(s_start, q.start - len(left) - ACTIVITY_CHARS) : q.start - len(left)]
         # what follows 其中 is about a part: its words do not describe a figure before it
         # (召开常务会议21次,其中专题研究法治工作3次: the 21 are not rule-of-law meetings)
         k = bisect_left(subset_words, q.end)
