@@ -58,7 +58,9 @@ def test_block_count_check_catches_a_broken_table(tmp_path):
     resources = build_resources(raw, tmp_path / "w.duckdb")
     wanted = {dg.AssetKey("warehouse_draft"), dg.AssetKey("documents")}
     assert dg.materialize([a for a in defs().assets if wanted & set(a.keys)], resources=resources).success
-    with duckdb.connect(str(tmp_path / "w.draft.duckdb")) as con:  # written, not yet published
+    from pipelines import settings
+
+    with duckdb.connect(str(settings.draft_path(tmp_path / "w.duckdb"))) as con:  # written, not yet published
         con.execute("DELETE FROM document_blocks WHERE block_no = 1")
     result = sql_check_result(resources["warehouse"], check_sql)
     assert not result.passed and result.metadata["offending_rows"].value == 1
