@@ -127,3 +127,23 @@ def write_zip_bomb_docx(path: Path, expanded_bytes: int) -> Path:
             out.writestr(info, original.read(info))
         out.writestr("word/media/padding.bin", b"\0" * expanded_bytes)
     return path
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def sample_without_tool_made(dest: Path | None = None) -> Path | list[Path]:
+    """The sample corpus without the files made by outside tools (the OCR'd scan, the LibreOffice .doc,
+    listed in data/raw/.tool-made.json): tests of build mechanics need many builds, and those two cost
+    most of a build's time. With ``dest``, a copy of that corpus there; else its report files' paths."""
+    import json
+    import shutil
+
+    slow = set(json.loads((SAMPLE / ".tool-made.json").read_text("utf-8"))["files"])
+    if dest is None:
+        from pipelines.ingest.corpus import scan_raw
+
+        return [p for p in scan_raw(SAMPLE) if p.relative_to(SAMPLE).as_posix() not in slow]
+    shutil.copytree(SAMPLE, dest, ignore=lambda folder, names: [
+        n for n in names if (Path(folder) / n).relative_to(SAMPLE).as_posix() in slow])
+    return dest
