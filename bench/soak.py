@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile  # noqa: E402  (bench/ is not a package)
 
 from pipelines.ingest.corpus import recorded_path  # noqa: E402  (the README's rule for names not UTF-8 on disk)
+from pipelines.settings import draft_pattern  # noqa: E402  (where a build writes before it publishes)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw"
@@ -213,7 +214,7 @@ class Competitor(threading.Thread):
     def _main_has_started(self) -> bool:
         deadline = time.monotonic() + 120
         while self.main.poll() is None and time.monotonic() < deadline:
-            if any(self.warehouse.parent.glob(f"{self.warehouse.stem}.draft-*{self.warehouse.suffix}")):
+            if any(self.warehouse.parent.glob(draft_pattern(self.warehouse))):
                 return True
             time.sleep(0.1)
         return self.main.poll() is None

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
-import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
@@ -23,6 +21,7 @@ import pandas as pd
 from ..extract.catalog import catalog
 from ..extract.extract import Extraction, Fact, QuantityRecord, extract_blocks, extraction_version
 from ..ingest.model import Block, Location
+from ..ingest.time_limit import TimeLimitExceeded, time_limit
 from .sql import load_sql
 from .staging import replace_in_transaction
 
@@ -36,32 +35,17 @@ class ExtractionSummary:
     failed: int = 0  # documents whose extraction raised or ran out of time
 
 
-class ExtractionTimeout(Exception):
-    pass
-
-
-def _on_alarm(signum, frame):
-    raise ExtractionTimeout
-
-
 def _extract_one(blocks: list[Block], year: int | None, timeout_s: float | None) -> Extraction | str:
     """One document's extraction, or why it failed: a bug or a pathological text in one document
-    must cost that document its facts, never the build. The time limit is a real-time alarm
-    (main thread only; worker processes run there too)."""
-    timed = bool(timeout_s) and threading.current_thread() is threading.main_thread()
-    if timed:
-        previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    must cost that document its facts, never the build. The time limit is ingest's real-time
+    alarm (time_limit.py: main thread only; worker processes run there too)."""
     try:
-        return extract_blocks(blocks, year)
-    except ExtractionTimeout:
+        with time_limit(timeout_s):
+            return extract_blocks(blocks, year)
+    except TimeLimitExceeded:
         return f"extraction took longer than {timeout_s:g} s; stopped"
     except (Exception, RecursionError, MemoryError) as exc:
         return f"extraction raised {type(exc).__name__}: {str(exc)[:200]}"
-    finally:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
 
 
 def documents_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> list[tuple[str, int | None]]:
