@@ -41,14 +41,16 @@ def _lock_refusal(result) -> str | None:
 
 
 def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING", full_refresh: bool = False,
-          progress: bool = False, wait: bool = False, allow_mass_retraction: bool = False) -> BuildSummary:
+          progress: bool = False, wait: bool = False, allow_mass_retraction: bool = False,
+          corrections: Path | None = None) -> BuildSummary:
     """One run of every asset and check. Another build of ``warehouse`` running makes it wait
     (``wait``) or return at once with ``locked`` set."""
     definitions = defs()
     result = dg.materialize(
         [*definitions.assets, *definitions.asset_checks],
         resources=build_resources(raw_dir, warehouse, full_refresh=full_refresh, progress=progress,
-                                  wait_for_lock=wait, allow_mass_retraction=allow_mass_retraction),
+                                  wait_for_lock=wait, allow_mass_retraction=allow_mass_retraction,
+                                  corrections=corrections),
         instance=_instance(),
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         raise_on_error=False,

@@ -1,10 +1,10 @@
 """Whether a build would change anything, answered without running one.
 
-A build's output is a function of two things: the files in the raw folder (their paths, sizes
-and modification times are what the incremental plan looks at) and the code and SQL that
-turn them into tables. Each build stores the fingerprint of both, taken before it reads a
+A build's output is a function of three things: the files in the raw folder (their paths, sizes
+and modification times are what the incremental plan looks at), the analysts' corrections file,
+and the code and SQL that turn them into tables. Each build stores the fingerprint of all three, taken before it reads a
 file, in its ``ingest_runs`` row; a build is published only when its audit passes. So when the
-published warehouse's last run has the fingerprint of the folder and code as they are now,
+published warehouse's last run has the fingerprint of the folder, corrections and code as they are now,
 another build would publish the same tables: ``shufa build`` and the nightly schedule skip it
 (in well under a second for 10,000 files) instead of spending a Dagster run to learn nothing.
 """
@@ -53,9 +53,18 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def build_fingerprint(raw_dir: Path) -> str:
-    """What a build of ``raw_dir`` by this code depends on."""
-    return hashlib.sha256(f"{folder_fingerprint(raw_dir)}\n{code_version()}".encode()).hexdigest()[:32]
+def file_fingerprint(path: Path | None) -> str:
+    """A digest of one file's bytes ('' when there is none): the corrections file is small and
+    an edit that keeps its size and modification time must still count."""
+    if path is None or not path.is_file():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_fingerprint(raw_dir: Path, corrections: Path | None = None) -> str:
+    """What a build of ``raw_dir`` (with the analysts' ``corrections``) by this code depends on."""
+    parts = f"{folder_fingerprint(raw_dir)}\n{code_version()}\n{file_fingerprint(corrections)}"
+    return hashlib.sha256(parts.encode()).hexdigest()[:32]
 
 
 def last_published(warehouse: Path) -> tuple[str, object] | None:
@@ -72,9 +81,9 @@ def last_published(warehouse: Path) -> tuple[str, object] | None:
     return (row[0], row[1]) if row and row[0] else None
 
 
-def up_to_date(raw_dir: Path, warehouse: Path) -> tuple[bool, object]:
+def up_to_date(raw_dir: Path, warehouse: Path, corrections: Path | None = None) -> tuple[bool, object]:
     """(whether a build would change nothing, when the published build finished)."""
     last = last_published(warehouse)
     if last is None:
         return False, None
-    return last[0] == build_fingerprint(raw_dir), last[1]
+    return last[0] == build_fingerprint(raw_dir, corrections), last[1]

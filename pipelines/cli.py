@@ -8,6 +8,10 @@
     shufa export  DIR [--format parquet|csv] [--warehouse PATH]
     shufa report  --county NAME_OR_CODE [--out DIR] [--warehouse PATH]
     shufa test-data [--warehouse PATH]
+    shufa correct confirm|reject DOC_ID CHAR_START INDICATOR [--note TEXT] [--author NAME]
+    shufa correct set|add DOC_ID CHAR_START INDICATOR VALUE [--note TEXT] [--author NAME]
+    shufa correct import review.csv
+    shufa review  [--out DIR] [--county NAME_OR_CODE] [--year N]
 
 ``--raw`` and ``--warehouse`` default to SHUFA_RAW and SHUFA_WAREHOUSE, then to
 data/raw and data/warehouse/warehouse.duckdb.
@@ -71,7 +75,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"shufa build: raw folder {raw} does not exist (use --raw DIR or set SHUFA_RAW)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    current, finished_at = (False, None) if args.full else up_to_date(raw, warehouse)
+    corrections = args.corrections or settings.corrections_path()
+    current, finished_at = (False, None) if args.full else up_to_date(raw, warehouse, corrections)
     if current:
         print(f"{warehouse} is up to date: nothing in {raw} and no code changed since the build published at "
               f"{finished_at:%Y-%m-%d %H:%M:%S} UTC (--full rebuilds anyway)", flush=True)
@@ -81,7 +86,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         print(f"building {warehouse} from {raw} ...", flush=True)
         summary = build(raw, warehouse, log_level="INFO" if args.verbose else "CRITICAL", full_refresh=args.full,
-                        progress=True, wait=args.wait, allow_mass_retraction=args.allow_mass_retraction)
+                        progress=True, wait=args.wait, allow_mass_retraction=args.allow_mass_retraction,
+                        corrections=corrections)
     elapsed = time.perf_counter() - started
     if summary.locked:
         print(f"shufa build: not started: {summary.failure}", file=sys.stderr)
@@ -394,6 +400,83 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _correction_defaults(args: argparse.Namespace) -> tuple[str, str]:
+    """(author, date) for new corrections: --author, else $SHUFA_AUTHOR, else the login name; today."""
+    import getpass
+    from datetime import date
+
+    author = args.author or os.environ.get("SHUFA_AUTHOR") or getpass.getuser()
+    return author, date.today().isoformat()
+
+
+def _append_checked(con, corrections_path: Path, row: dict) -> str:
+    """Validate one correction row against the warehouse and append it; returns the line shown."""
+    from .corrections.corrections_file import append_correction, format_value, parse_row
+    from .corrections.validate import checked
+
+    correction = checked(con, parse_row(row))
+    append_correction(corrections_path, correction)
+    value = f" = {format_value(correction.value)}" if correction.value is not None else ""
+    return (f"{correction.action} {correction.doc_id} @{correction.char_start} “{correction.figure}” "
+            f"{correction.indicator_code}{value}")
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from .corrections.corrections_file import CorrectionsFileError
+    from .corrections.validate import CorrectionRefused
+
+    corrections_path = args.corrections or settings.corrections_path()
+    con = _open_published(args, "correct")
+    if con is None:
+        return 2
+    author, today = _correction_defaults(args)
+    with con:
+        if args.action == "import":
+            return _import_review(con, args.file, corrections_path, author, today)
+        row = {"doc_id": args.doc_id, "char_start": str(args.char_start), "indicator_code": args.indicator_code,
+               "action": args.action, "value": getattr(args, "value", None) or "", "note": args.note or "",
+               "author": author, "date": today, "figure": getattr(args, "figure", None) or ""}
+        try:
+            shown = _append_checked(con, corrections_path, row)
+        except (ValueError, CorrectionsFileError, CorrectionRefused) as exc:
+            print(f"shufa correct: {exc}", file=sys.stderr)
+            return 1
+    print(f"added to {corrections_path}: {shown}\nrun `shufa build` to apply it")
+    return 0
+
+
+def _import_review(con, review: Path, corrections_path: Path, author: str, today: str) -> int:
+    """Append every decided row of a review.csv (action filled in) to the corrections file; undecided rows
+    are skipped, refused rows are listed and nothing of them is written."""
+    import csv
+
+    from .corrections.validate import CorrectionRefused
+
+    if not review.is_file():
+        print(f"shufa correct import: no such file: {review}", file=sys.stderr)
+        return 2
+    with review.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    added, refused = 0, []
+    for line, row in enumerate(rows, start=2):
+        if not (row.get("action") or "").strip():
+            continue
+        row = {**row, "author": (row.get("author") or "").strip() or author,
+               "date": (row.get("date") or "").strip() or today}
+        try:
+            print(f"  line {line}: {_append_checked(con, corrections_path, row)}")
+            added += 1
+        except ValueError as exc:  # parse problems and CorrectionRefused alike
+            refused.append(f"  line {line}: {exc}")
+    print(f"{added} correction(s) added to {corrections_path}; {len(refused)} refused; "
+          f"{sum(1 for r in rows if not (r.get('action') or '').strip())} undecided row(s) left")
+    for message in refused:
+        print(message, file=sys.stderr)
+    if added:
+        print("run `shufa build` to apply them")
+    return 1 if refused else 0
+
+
 def cmd_test_data(args: argparse.Namespace) -> int:
     from .defs.audit import audit_connection
 
@@ -429,6 +512,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--allow-mass-retraction", action="store_true",
                    help="let this build retract more than half of the published documents (refused by default: "
                         "an empty raw folder is usually an unmounted share)")
+    b.add_argument("--corrections", type=Path,
+                   help=f"the analysts' corrections file (default: $SHUFA_CORRECTIONS or {settings.DEFAULT_CORRECTIONS})")
     b.set_defaults(func=cmd_build)
 
     i = sub.add_parser("inspect", help="show what shufa makes of files, without touching any warehouse")
@@ -474,6 +559,32 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, default=Path("data/reports"), help="output folder (default: data/reports)")
     r.add_argument("--warehouse", type=Path, help=warehouse_help)
     r.set_defaults(func=cmd_report)
+
+    c = sub.add_parser("correct", help="record an analyst's decision about one figure in the corrections file",
+                       description="Append a checked row to the corrections file; `shufa build` applies it. "
+                                   "DOC_ID and CHAR_START are those shown by `shufa review` (review.csv).")
+    actions = c.add_subparsers(dest="action", required=True)
+    for action, helptext in (("confirm", "the extracted fact is right (it leaves the worklist)"),
+                             ("reject", "the figure is not this indicator"),
+                             ("set", "the figure is this indicator with this value (wrong value or indicator, or unmapped)"),
+                             ("add", "a figure the extractor missed: this indicator with this value")):
+        a = actions.add_parser(action, help=helptext)
+        a.add_argument("doc_id")
+        a.add_argument("char_start", type=int)
+        a.add_argument("indicator_code")
+        if action in ("set", "add"):
+            a.add_argument("value", help="in the indicator's catalog unit (件, 人次, % as 98.6)")
+        if action == "add":
+            a.add_argument("--figure", help="the figure as written at CHAR_START (default: the number there)")
+    imp = actions.add_parser("import", help="append the decided rows (action filled in) of a review.csv")
+    imp.add_argument("file", type=Path)
+    for a in [*actions.choices.values()]:
+        a.add_argument("--note", default="", help="why (kept beside the corrected value)")
+        a.add_argument("--author", help="who decided (default: $SHUFA_AUTHOR, else your login name)")
+        a.add_argument("--corrections", type=Path,
+                       help=f"the corrections file (default: $SHUFA_CORRECTIONS or {settings.DEFAULT_CORRECTIONS})")
+        a.add_argument("--warehouse", type=Path, help="the published warehouse to check against")
+    c.set_defaults(func=cmd_correct)
 
     d = sub.add_parser("test-data", help="run every data test and asset check on the published warehouse")
     d.add_argument("--warehouse", type=Path, help=warehouse_help)

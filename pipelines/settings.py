@@ -12,6 +12,7 @@ from pathlib import Path
 
 DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_WAREHOUSE = "data/warehouse/warehouse.duckdb"
+DEFAULT_CORRECTIONS = "data/corrections.csv"
 DEFAULT_MAX_FILE_MB = 50
 DEFAULT_MAX_DOCX_EXPANDED_MB = 200
 DEFAULT_TIMEOUT_S = 120.0
@@ -29,6 +30,11 @@ def raw_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("SHUFA_WAREHOUSE", DEFAULT_WAREHOUSE))
+
+
+def corrections_path() -> Path:
+    """The analysts' corrections file (SHUFA_CORRECTIONS); a missing file is no corrections."""
+    return Path(os.environ.get("SHUFA_CORRECTIONS", DEFAULT_CORRECTIONS))
 
 
 def draft_path(published: Path) -> Path:

@@ -132,3 +132,36 @@ def format_value(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+def table_rows(path: Path) -> list[dict[str, object]]:
+    """Every row of the file as the warehouse's ``corrections`` table holds it, unreadable rows included
+    (with ``problem`` saying why and the fields that could be read), so nothing typed is silently lost."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CorrectionsFileError(f"{path}: missing column(s) {', '.join(missing)}; the columns are {', '.join(COLUMNS)}")
+        rows = []
+        for row in reader:
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                continue
+            try:
+                record, problem = asdict(parse_row(row)), None
+            except ValueError as exc:
+                record = {k: ((row.get(k) or "").strip() or None) for k in COLUMNS}
+                record["char_start"] = _int_or_none(record["char_start"])
+                record["value"] = None
+                record["date"] = None
+                problem = str(exc)
+            rows.append({"line_no": reader.line_num, **record, "problem": problem})
+    return rows
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None

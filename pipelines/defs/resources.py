@@ -56,6 +56,16 @@ class RawCorpus(dg.ConfigurableResource):
         )
 
 
+class CorrectionsFile(dg.ConfigurableResource):
+    """The analysts' corrections file (pipelines/corrections/), reloaded into every build."""
+
+    path: str
+
+    @property
+    def file(self) -> Path:
+        return Path(self.path)
+
+
 class Publication(dg.ConfigurableResource):
     """The published warehouse file and its draft: start a draft, publish it atomically."""
 
@@ -119,7 +129,7 @@ class WarehouseBuildLock(dg.ConfigurableResource):
 
 def build_resources(
     raw_dir: Path | None = None, warehouse: Path | None = None, full_refresh: bool = False, progress: bool = False,
-    wait_for_lock: bool = False, allow_mass_retraction: bool = False,
+    wait_for_lock: bool = False, allow_mass_retraction: bool = False, corrections: Path | None = None,
 ) -> dict[str, object]:
     """Resources for a run; unset arguments fall back to SHUFA_* environment variables, then defaults."""
     published = warehouse or settings.warehouse_path()
@@ -140,6 +150,7 @@ def build_resources(
             progress_to_stderr=progress,
         ),
         "warehouse": DuckDBResource(database=str(settings.draft_path(published))),
+        "corrections_file": CorrectionsFile(path=str(corrections or settings.corrections_path())),
         "publication": Publication(published_path=str(published)),
         "build_lock": WarehouseBuildLock(published_path=str(published), wait=wait_for_lock),
     }

@@ -16,7 +16,7 @@ from ...ingest.document import MiB
 from ...ingest.incremental import FileStat, plan_run, read_files, stat_folder
 from ...warehouse.raw_layer import apply_raw_changes, load_previous, summarise_run
 from ..progress import ProgressLine
-from ..resources import RawCorpus, warehouse_connection
+from ..resources import CorrectionsFile, RawCorpus, warehouse_connection
 
 GROUP = "ingest"
 DRAFT = ["warehouse_draft"]
@@ -67,12 +67,13 @@ def _refuse_mass_retraction(active_before: set[str], active_now: set[str], root,
                      description="One row per build: files new, changed, moved, unchanged, removed, failed."),
     ],
 )
-def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehouse: DuckDBResource):
+def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehouse: DuckDBResource,
+              corrections_file: CorrectionsFile):
     root = raw_corpus.root
     if not root.is_dir():
         raise dg.Failure(f"raw folder {root} does not exist (set --raw or SHUFA_RAW)")
     started = _now()
-    fingerprint = build_fingerprint(root)  # before reading: a file changed mid-run makes the next run differ
+    fingerprint = build_fingerprint(root, corrections_file.file)  # before reading: a file changed mid-run makes the next run differ
     stats, scan = stat_folder(root)
     with warehouse_connection(warehouse) as con:
         previous = load_previous(con)

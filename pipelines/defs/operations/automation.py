@@ -14,7 +14,7 @@ import dagster as dg
 
 from ... import settings
 from ...build_state import folder_fingerprint, up_to_date
-from ..resources import Publication, RawCorpus
+from ..resources import CorrectionsFile, Publication, RawCorpus
 
 build_warehouse = dg.define_asset_job(
     "build_warehouse",
@@ -35,10 +35,11 @@ def _default_status() -> dg.DefaultScheduleStatus:
     execution_timezone=os.environ.get("SHUFA_TIMEZONE", settings.DEFAULT_TIMEZONE),
     default_status=_default_status(),
     description="Build the warehouse every night (02:00 Asia/Shanghai unless SHUFA_NIGHTLY_CRON / SHUFA_TIMEZONE "
-    "say otherwise), skipped when neither the raw folder nor the code changed since the published build.",
+    "say otherwise), skipped when neither the raw folder, the corrections file nor the code changed since the published build.",
 )
-def nightly_build(context: dg.ScheduleEvaluationContext, raw_corpus: RawCorpus, publication: Publication):
-    current, finished_at = up_to_date(raw_corpus.root, publication.published)
+def nightly_build(context: dg.ScheduleEvaluationContext, raw_corpus: RawCorpus, publication: Publication,
+                  corrections_file: CorrectionsFile):
+    current, finished_at = up_to_date(raw_corpus.root, publication.published, corrections_file.file)
     if current and not raw_corpus.full_refresh:
         return dg.SkipReason(f"nothing changed since the build published at {finished_at}")
     return dg.RunRequest()

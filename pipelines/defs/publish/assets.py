@@ -15,7 +15,7 @@ from ..resources import Publication, WarehouseBuildLock
 
 GROUP = "publish"
 SOURCE_TABLES = ["admin_divisions", "documents", "document_files", "document_blocks", "ingest_errors", "ingest_runs",
-                 "quantities", "indicator_facts", "extractions", "indicator_catalog"]
+                 "quantities", "indicator_facts", "extractions", "indicator_catalog", "corrections"]
 
 
 @dg.asset(group_name=GROUP, description="A fresh draft of the warehouse (a copy of the published one) for this build to write.")

@@ -1,0 +1,1 @@
+"""The analysts' corrections file as a warehouse table."""
