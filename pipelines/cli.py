@@ -477,6 +477,33 @@ def _import_review(con, review: Path, corrections_path: Path, author: str, today
     return 1 if refused else 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from .corrections.review_page import write_review_csv, write_review_html
+    from .corrections.worklist import worklist
+
+    out = args.out
+    if out.exists() and not out.is_dir():
+        print(f"shufa review: {out} is a file; --out needs a folder", file=sys.stderr)
+        return 2
+    con = _open_published(args, "review")
+    if con is None:
+        return 2
+    with con:
+        rows = worklist(con, args.county or "", args.year or 0)
+    out.mkdir(parents=True, exist_ok=True)
+    scope = " ".join(str(x) for x in (args.county, args.year) if x) or "all counties and years"
+    write_review_csv(rows, out / "review.csv")
+    write_review_html(rows, out / "review.html", title=f"shufa review: {scope}",
+                      generated_at=datetime.now().strftime("%Y-%m-%d %H:%M"))
+    print(f"{len(rows)} figure(s) to review ({scope}) -> {out / 'review.html'}, {out / 'review.csv'}")
+    if rows:
+        print("fill in the action column of review.csv (confirm, reject, set with a value, add) and run "
+              f"`shufa correct import {out / 'review.csv'}`, then `shufa build`")
+    return 0
+
+
 def cmd_test_data(args: argparse.Namespace) -> int:
     from .defs.audit import audit_connection
 
@@ -559,6 +586,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, default=Path("data/reports"), help="output folder (default: data/reports)")
     r.add_argument("--warehouse", type=Path, help=warehouse_help)
     r.set_defaults(func=cmd_report)
+
+    v = sub.add_parser("review", help="write a worklist of doubtful figures (review.html, review.csv)")
+    v.add_argument("--out", type=Path, default=Path("data/review"), help="folder to write to (default: data/review)")
+    v.add_argument("--county", help="one county, by name or 6-digit code")
+    v.add_argument("--year", type=int, help="one year")
+    v.add_argument("--warehouse", type=Path, help="the published warehouse (default: $SHUFA_WAREHOUSE)")
+    v.set_defaults(func=cmd_review)
 
     c = sub.add_parser("correct", help="record an analyst's decision about one figure in the corrections file",
                        description="Append a checked row to the corrections file; `shufa build` applies it. "

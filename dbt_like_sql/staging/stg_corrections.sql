@@ -1,19 +1,11 @@
 -- One row per line of the analysts' corrections file, judged against the documents as they are now.
 -- status: applied (the figure is still where the correction says), stale (the document is gone, or
 -- the text at char_start is no longer the figure, or a confirmed value changed: never applied),
--- invalid (the line cannot be read: problem says why), superseded (a later line decides the same
--- figure and indicator). The figure is found through the document's blocks: char_start is an offset
+-- invalid (the line cannot be read: problem says why), superseded (a later applicable line decides
+-- the same figure and indicator; a stale later line does not undo an earlier one). The figure is found through the document's blocks: char_start is an offset
 -- into their texts joined by newlines, as `shufa text FILE` prints them.
 -- materialized: table
-WITH numbered AS (
-    SELECT
-        *,
-        problem IS NULL
-            AND row_number() OVER (PARTITION BY problem IS NULL, doc_id, char_start, indicator_code
-                                   ORDER BY line_no DESC) > 1 AS superseded
-    FROM corrections
-),
-blocks AS (
+WITH blocks AS (
     SELECT
         doc_id,
         block_no,
@@ -53,7 +45,7 @@ located AS (
         q.context_before,
         f.value AS extracted_value,
         f.fact_no IS NOT NULL AS extracted
-    FROM numbered AS c
+    FROM corrections AS c
     LEFT JOIN documents AS d ON d.doc_id = c.doc_id
     LEFT JOIN indicator_catalog AS k ON k.code = c.indicator_code
     LEFT JOIN blocks AS b
@@ -98,8 +90,9 @@ SELECT
     coalesce(nullif(figure, ''), quantity_text) AS figure,
     CASE
         WHEN problem IS NOT NULL THEN 'invalid'
-        WHEN superseded THEN 'superseded'
         WHEN stale_reason IS NOT NULL THEN 'stale'
+        WHEN row_number() OVER (PARTITION BY problem IS NULL AND stale_reason IS NULL, doc_id, char_start,
+                                indicator_code ORDER BY line_no DESC) > 1 THEN 'superseded'
         ELSE 'applied'
     END AS status,
     coalesce(problem, stale_reason) AS reason,

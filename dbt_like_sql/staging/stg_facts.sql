@@ -60,7 +60,7 @@ SELECT
     f.correction_author,
     f.correction_note,
     f.correction_date,
-    f.source = 'corrected' OR f.correction_action = 'confirm' AS reviewed,
+    f.source = 'corrected' OR coalesce(f.correction_action = 'confirm', false) AS reviewed,
     d.report_year,
     d.report_type,
     d.report_type_priority,

@@ -131,6 +131,7 @@ def format_value(value: float | None) -> str:
     """A value as an analyst would type it: 105258, 98.6 (never 1.05258e+05)."""
     if value is None:
         return ""
+    value = float(value)
     return str(int(value)) if value.is_integer() else repr(value)
 
 

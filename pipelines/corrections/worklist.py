@@ -1,0 +1,27 @@
+"""The review worklist: the published warehouse's doubtful figures, most consequential first.
+
+The rules are SQL (sql/review_worklist.sql); this turns its rows into the dicts the review page
+and review.csv are written from (pipelines/corrections/review_page.py).
+"""
+
+from __future__ import annotations
+
+import math
+from importlib.resources import files
+
+import duckdb
+
+
+def worklist(con: duckdb.DuckDBPyConnection, county: str = "", year: int = 0) -> list[dict]:
+    """Every worklist row for ``county`` (name or code; '' for all) and ``year`` (0 for all)."""
+    sql = files(__package__).joinpath("sql", "review_worklist.sql").read_text("utf-8")
+    cursor = con.execute(sql, {"county": county or "", "year": year or 0})
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+    for row in rows:
+        if isinstance(row["value"], float) and math.isnan(row["value"]):
+            row["value"] = None
+        row["figure"] = row["figure"] or ""
+        row["evidence"] = row["evidence"] or ""
+        row["context_before"] = row["context_before"] or ""
+    return rows
