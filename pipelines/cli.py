@@ -106,6 +106,11 @@ def cmd_build(args: argparse.Namespace) -> int:
               f"{r['unchanged_files']} unchanged, {r['removed_files']} removed, {r['failed_files']} failed files; "
               f"{r['documents_parsed']} parsed; {r['facts_added'] or 0} facts added, {r['facts_retracted'] or 0} retracted"
               + (f"; {r['retried_files']} failed file(s) retried (their failure was transient)" if r.get("retried_files") else ""))
+    if summary.corrections:
+        c = summary.corrections
+        print(f"{'corrections:':<22}" + ", ".join(f"{n} {status}" for status, n in c.items())
+              + ("  (see stale_corrections: redo them with `shufa correct`)" if c.get("stale") else "")
+              + ("  (unreadable lines: SELECT * FROM indicator_corrections WHERE status = 'invalid')" if c.get("invalid") else ""))
     for path, kind, reason in summary.errors:
         print(f"  failed  {path}: {kind}: {reason}")
     for check in summary.failed_checks:

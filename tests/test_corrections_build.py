@@ -88,6 +88,16 @@ def test_every_action_is_applied_and_reflected(warehouse, tmp_path):
                   {"d": wrong[0], "c": wrong[1], "i": wrong[2]})
     assert value == [(wrong[3] + 1000, "corrected", "typo in the OCR")]
 
+    from pipelines.report.profile import load_profile
+    from pipelines.report.render import values_table
+
+    county = query(warehouse, "SELECT county_code FROM stg_documents WHERE doc_id = $d", {"d": wrong[0]})[0][0]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        profile = load_profile(con, county)
+    corrected = [f for f in profile.figures if f.source == "corrected"]
+    assert wrong[3] + 1000 in {f.value for f in corrected}
+    assert "corrected by 李四: typo in the OCR" in values_table(profile)
+
 
 def test_checked_refuses_keys_that_do_not_fit(warehouse):
     doc_id, char_start, code, _ = fact(warehouse, "true")

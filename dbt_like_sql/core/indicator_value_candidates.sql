@@ -30,6 +30,7 @@ SELECT
     rule,
     evidence,
     char_start,
+    char_end,
     source,
     reviewed,
     correction_action,

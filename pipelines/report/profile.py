@@ -98,6 +98,9 @@ class Figure:
     abs_change: float | None
     pct_change: float | None
     improved: bool | None
+    source: str  # extracted | corrected (an analyst's value from the corrections file)
+    correction_author: str | None
+    correction_note: str | None
     evidence: Evidence
 
 

@@ -267,6 +267,9 @@ def values_table(profile: CountyProfile) -> str:
                 tds.append('<td class="num muted">·</td>')
                 continue
             conflict = '<span title="documents disagree on this value">†</span>' if figure.has_conflict else ""
+            if figure.source == "corrected":
+                who = f"corrected by {figure.correction_author}: {figure.correction_note or ''}"
+                conflict += f'<span class="corrected" title="{escape(who)}">✎</span>'
             tds.append(f'<td class="num"><a href="#{figure.evidence.anchor}">{escape(format_figure(figure))}</a>'
                        f"{conflict}{_change_marker(figure)}</td>")
         rows.append(f'<tr><td title="{escape(head.name_en)}">{escape(head.name_zh)}</td>{"".join(tds)}</tr>')

@@ -24,6 +24,7 @@ class BuildSummary:
     failure: str | None = None  # why the run failed, when it did
     locked: bool = False  # another build of the warehouse was running; nothing was done
     run: dict = field(default_factory=dict)  # this run's ingest_runs row
+    corrections: dict[str, int] = field(default_factory=dict)  # status -> lines of the corrections file
 
 
 # Tables of figures, counted in the summary when they exist.
@@ -45,6 +46,9 @@ def summarise(warehouse: Path) -> BuildSummary:
         for table in FIGURE_TABLES:
             if table in tables:
                 summary.figures[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if "indicator_corrections" in tables:
+            summary.corrections = dict(con.execute(
+                "SELECT status, count(*) FROM indicator_corrections GROUP BY status ORDER BY status").fetchall())
         latest = con.execute("SELECT * FROM ingest_runs ORDER BY started_at DESC LIMIT 1")
         row = latest.fetchone()
         if row:

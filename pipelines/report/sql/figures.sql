@@ -1,9 +1,10 @@
 -- One row per (indicator, year) the county reported: the value indicator_values chose, its change on
--- the previous reported year, and where the fact behind it sits in its document. block_start is the
+-- the previous reported year, whether an analyst corrected it (source, correction_author/note), and
+-- where the figure behind it sits in its document. block_start is the
 -- block's offset in the document's normalised text (blocks joined by newlines), so char_start -
 -- block_start is the figure's offset inside block_text.
 WITH chosen AS (
-    SELECT v.*, c.fact_no
+    SELECT v.*, c.char_end
     FROM indicator_values AS v
     JOIN indicator_value_candidates AS c
         ON c.county_code = v.county_code AND c.year = v.year AND c.indicator_code = v.indicator_code
@@ -23,15 +24,16 @@ SELECT
     ch.year, ch.indicator_code, i.name_zh, i.name_en, i.category, i.unit, i.polarity,
     ch.value, ch.lower, ch.upper, ch.qualifier, ch.masked, ch.has_conflict, ch.n_candidates,
     t.prev_year, t.abs_change, t.pct_change, t.improved,
+    ch.source, ch.correction_author, ch.correction_note,
     ch.source_doc_id, d.file_name, ch.source_path, ch.source_report_type, ch.evidence,
     b.kind AS block_kind, b.page, b.paragraph, b.table_no, b.row_no, b.col_no, b.section_path,
-    b.text AS block_text, f.char_start, f.char_end,
-    (f.char_start - b.block_start)::INTEGER AS span_start,
-    (f.char_end - b.block_start)::INTEGER AS span_end
+    b.text AS block_text, ch.source_char_start AS char_start, ch.char_end,
+    (ch.source_char_start - b.block_start)::INTEGER AS span_start,
+    (ch.char_end - b.block_start)::INTEGER AS span_end
 FROM chosen AS ch
 JOIN dim_indicator AS i ON i.code = ch.indicator_code
-JOIN indicator_facts AS f ON f.doc_id = ch.source_doc_id AND f.fact_no = ch.fact_no
-JOIN blocks AS b ON b.doc_id = f.doc_id AND b.block_no = f.block_no
+JOIN blocks AS b ON b.doc_id = ch.source_doc_id AND ch.source_char_start >= b.block_start
+    AND ch.source_char_start < b.block_start + length(b.text)
 LEFT JOIN documents AS d ON d.doc_id = ch.source_doc_id
 LEFT JOIN yoy_trends AS t
     ON t.county_code = ch.county_code AND t.indicator_code = ch.indicator_code AND t.year = ch.year
