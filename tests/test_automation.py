@@ -10,7 +10,7 @@ import dagster as dg
 from builders import write_txt
 
 from pipelines.defs.operations.automation import build_warehouse, nightly_build, raw_folder_sensor
-from pipelines.defs.resources import Publication, RawCorpus
+from pipelines.defs.resources import CorrectionsFile, Publication, RawCorpus
 from pipelines.definitions import defs
 
 
@@ -22,7 +22,8 @@ def test_schedule_runs_the_whole_pipeline_at_two_in_shanghai(tmp_path):
     context = dg.build_schedule_context(
         scheduled_execution_time=dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC),
         resources={"raw_corpus": RawCorpus(path=str(tmp_path / "raw")),
-                   "publication": Publication(published_path=str(tmp_path / "warehouse.duckdb"))},
+                   "publication": Publication(published_path=str(tmp_path / "warehouse.duckdb")),
+                   "corrections_file": CorrectionsFile(path=str(tmp_path / "corrections.csv"))},
     )
     (request,) = list(nightly_build.evaluate_tick(context).run_requests)  # no warehouse yet: a run
     assert request.tags["dagster/schedule_name"] == "nightly_build"

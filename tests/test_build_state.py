@@ -14,7 +14,7 @@ from pipelines import build_state
 from pipelines.build import build
 from pipelines.build_state import build_fingerprint, folder_fingerprint, up_to_date
 from pipelines.defs.operations.automation import nightly_build
-from pipelines.defs.resources import Publication, RawCorpus
+from pipelines.defs.resources import CorrectionsFile, Publication, RawCorpus
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,8 @@ def test_no_warehouse_or_one_without_fingerprints_is_not_up_to_date(built, tmp_p
 def _tick(raw, warehouse):
     context = dg.build_schedule_context(
         scheduled_execution_time=dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC),
-        resources={"raw_corpus": RawCorpus(path=str(raw)), "publication": Publication(published_path=str(warehouse))},
+        resources={"raw_corpus": RawCorpus(path=str(raw)), "publication": Publication(published_path=str(warehouse)),
+                   "corrections_file": CorrectionsFile(path=str(raw.parent / "corrections.csv"))},
     )
     return nightly_build.evaluate_tick(context)
 
