@@ -181,3 +181,30 @@ def test_a_changed_corrections_file_rebuilds_models_without_parsing(warehouse, t
     assert run == [(0,)]
     assert query(warehouse, "SELECT status FROM indicator_corrections") == [("applied",)]
     assert up_to_date(RAW, warehouse, corrections)[0]
+
+
+def test_a_rate_its_own_counts_contradict_is_on_the_worklist(warehouse, tmp_path):
+    """Settled disputes corrected to a tenth: the stated success rate no longer fits its counts, so the
+    rate (not reviewed itself) is flagged, with the rate the counts imply."""
+    county, year, doc_id, char_start, settled, mediated = query(warehouse, """
+        SELECT n.county_code, n.year, n.source_doc_id, n.source_char_start, n.value, d.value
+        FROM indicator_values AS n
+        JOIN indicator_values AS d USING (county_code, year)
+        JOIN indicator_values AS r USING (county_code, year)
+        WHERE n.indicator_code = 'mediation_success_count' AND d.indicator_code = 'disputes_mediated'
+          AND r.indicator_code = 'mediation_success_rate'
+        ORDER BY 1, 2 LIMIT 1""")[0]
+
+    def flagged() -> list[dict]:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return [r for r in worklist(con, county, year) if r["indicator_code"] == "mediation_success_rate"
+                    and "rate_contradicts_counts" in r["reasons"]]
+
+    assert flagged() == []
+    corrections = tmp_path / "corrections.csv"
+    decide(warehouse, corrections, Correction(doc_id, char_start, "mediation_success_count", "set",
+                                              round(settled / 10), "a digit lost", "test", TODAY))
+    rebuild(warehouse, corrections)
+    [row] = flagged()
+    implied = round(100 * round(settled / 10) / mediated, 1)
+    assert f"mediation_success_count / disputes_mediated = {implied}%" in row["reason_text"]

@@ -1,23 +1,26 @@
 """The review worklist: the published warehouse's doubtful figures, most consequential first.
 
-The rules are SQL (sql/review_worklist.sql); this turns its rows into the dicts the review page
+The rules are SQL (sql/review_worklist.sql), with the rates and the counts they are made of in a data
+file (rate_relations.csv); this turns its rows into the dicts the review page
 and review.csv are written from (pipelines/corrections/review_page.py).
 """
 
 from __future__ import annotations
 
 import math
-from importlib.resources import files
+from importlib.resources import as_file, files
 
 import duckdb
 
 
 def worklist(con: duckdb.DuckDBPyConnection, county: str = "", year: int = 0) -> list[dict]:
     """Every worklist row for ``county`` (name or code; '' for all) and ``year`` (0 for all)."""
-    sql = files(__package__).joinpath("sql", "review_worklist.sql").read_text("utf-8")
-    cursor = con.execute(sql, {"county": county or "", "year": year or 0})
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+    package = files(__package__)
+    sql = package.joinpath("sql", "review_worklist.sql").read_text("utf-8")
+    with as_file(package.joinpath("rate_relations.csv")) as relations:
+        cursor = con.execute(sql, {"county": county or "", "year": year or 0, "rate_relations": str(relations)})
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
     for row in rows:
         if isinstance(row["value"], float) and math.isnan(row["value"]):
             row["value"] = None
