@@ -3,8 +3,9 @@
 -- from the other counties that year, a rate its own counts contradict, masked), and each indicator a
 -- county reported the year before but not this year. Values an analyst has corrected or confirmed leave
 -- the list.
--- Parameters: $county (name or code, '' for all), $year (0 for all), $rate_relations (the CSV naming
--- each rate's numerator and denominator indicators and how far apart, in points, they may round).
+-- Parameters: $county (name or code, '' for all), $year (0 for all), $rate_relations (the rows of
+-- rate_relations.csv: each rate's numerator and denominator indicators and how far apart, in points,
+-- they may round).
 WITH v AS (
     SELECT v.*, d.ocr_pages, d.reported_county_name AS county, d.province
     FROM indicator_values AS v
@@ -22,7 +23,7 @@ rate_checks AS (
     SELECT r.county_code, r.year, r.indicator_code,
            round(100 * n.value / d.value, 1) AS implied_rate,
            rel.numerator_code, rel.denominator_code
-    FROM read_csv($rate_relations, header = true) AS rel
+    FROM (SELECT unnest($rate_relations, recursive := true)) AS rel
     JOIN indicator_values AS r ON r.indicator_code = rel.rate_code
     JOIN indicator_values AS n ON n.county_code = r.county_code AND n.year = r.year AND n.indicator_code = rel.numerator_code
     JOIN indicator_values AS d ON d.county_code = r.county_code AND d.year = r.year AND d.indicator_code = rel.denominator_code
