@@ -612,7 +612,7 @@ def parser() -> argparse.ArgumentParser:
         a.add_argument("char_start", type=int)
         a.add_argument("indicator_code")
         if action in ("set", "add"):
-            a.add_argument("value", help="in the indicator's catalog unit (件, 人次, % as 98.6)")
+            a.add_argument("value", help="in the indicator's catalog unit (件, 人次, %% as 98.6)")
         if action == "add":
             a.add_argument("--figure", help="the figure as written at CHAR_START (default: the number there)")
     imp = actions.add_parser("import", help="append the decided rows (action filled in) of a review.csv")
