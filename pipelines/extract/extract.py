@@ -10,7 +10,6 @@ between figures and writes the records.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import defaultdict
@@ -18,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from ..fingerprint import files_digest
 from ..ingest.model import Block
 from .catalog import Catalog, Indicator, catalog
 from .context import figure_contexts
@@ -37,12 +37,8 @@ def extraction_version() -> str:
     extracted again from its stored blocks, so a catalog edit reaches every document without
     anyone remembering to bump a number.
     """
-    digest = hashlib.sha256()
     package = Path(__file__).parent
-    for path in sorted(package.glob("*.py")) + sorted(package.glob("*.toml")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return files_digest(sorted(package.glob("*.py")) + sorted(package.glob("*.toml")), package)[:12]
 
 
 @dataclass

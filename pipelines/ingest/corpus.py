@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class IngestedDocument:
     bytes: int
     parsed: ParsedDocument
     metadata: DocumentMetadata
+    metadata_key: str = ""  # MetadataInputs.key: what the metadata was derived from, besides the text
 
 
 @dataclass
@@ -143,6 +145,42 @@ def scan_raw(raw_dir: Path) -> list[Path]:
     return walk_raw(raw_dir).paths
 
 
+@dataclass(frozen=True)
+class MetadataInputs:
+    """What a document's metadata depends on besides its text: the path it was found at and what a
+    person supplied beside it (sidecar or manifest row). Its ``key`` is stored with the document,
+    so a sidecar added or edited later is noticed and the metadata re-derived without re-reading."""
+
+    relative: str  # the recorded path
+    supplied: dict
+    source: str | None  # sidecar | manifest | None
+    flags: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        record = [self.relative, self.supplied, self.source, list(self.flags)]
+        return hashlib.sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def metadata_inputs(path: Path, relative: str, manifests: dict | None = None) -> MetadataInputs:
+    """The metadata inputs of the file at ``path`` (on disk), recorded as ``relative``."""
+    name = PurePosixPath(relative).name
+    supplied, source, flags = read_supplied_metadata(path, name, manifests)
+    if name != path.name:
+        flags.append(f"file_name_not_utf8: recorded as {name}")
+    return MetadataInputs(relative, supplied, source, tuple(flags))
+
+
+def derive_metadata(inputs: MetadataInputs, title: str | None, text: str, page_title: str | None,
+                    published: str | None) -> DocumentMetadata:
+    """A document's metadata from its inputs and its normalised text: at ingestion, and again from the
+    stored text when the inputs or metadata detection change (pipelines/warehouse/raw_layer.py)."""
+    metadata = detect_metadata(PurePosixPath(inputs.relative), title, text, inputs.supplied, inputs.source,
+                               page_title=page_title, published=published)
+    metadata.flags = list(inputs.flags) + metadata.flags
+    return metadata
+
+
 def ingest_file(path: Path, relative: str, limits: ReadLimits = ReadLimits()) -> IngestedDocument | FailedFile:
     """Read one file into a document, or say why it cannot be one. Never raises for bad input.
 
@@ -163,15 +201,10 @@ def ingest_file(path: Path, relative: str, limits: ReadLimits = ReadLimits()) ->
         parsed = parse_document(path.name, data, limits)
     except IngestError as exc:
         return FailedFile(relative, len(data), sha256, exc.kind, exc.reason)
-    name = PurePosixPath(relative).name
-    supplied, source, flags = read_supplied_metadata(path, name)
-    if name != path.name:
-        flags.append(f"file_name_not_utf8: recorded as {name}")
+    inputs = metadata_inputs(path, relative)
     title = parsed.blocks[0].text if parsed.blocks[0].kind == "title" else None
-    metadata = detect_metadata(PurePosixPath(relative), title, parsed.text, supplied, source,
-                               page_title=parsed.page_title, published=parsed.published)
-    metadata.flags = flags + metadata.flags
-    return IngestedDocument(sha256[:DOC_ID_HEX_CHARS], sha256, relative, len(data), parsed, metadata)
+    metadata = derive_metadata(inputs, title, parsed.text, parsed.page_title, parsed.published)
+    return IngestedDocument(sha256[:DOC_ID_HEX_CHARS], sha256, relative, len(data), parsed, metadata, inputs.key)
 
 
 def ingest_corpus(

@@ -42,6 +42,14 @@ class Previous:
     files: dict[str, tuple[str, int | None, int | None]] = field(default_factory=dict)  # path -> (doc_id, size, mtime)
     errors: dict[str, tuple] = field(default_factory=dict)  # path -> (size, mtime[, error_kind])
     known_docs: dict[str, str] = field(default_factory=dict)  # doc_id -> format read as; retracted ones included
+    outdated: set[str] = field(default_factory=set)  # doc_ids read by another version of the readers: read again
+    # doc_id -> (path, metadata_key, metadata_version) its metadata was derived from
+    metadata: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
+
+    def to_reuse(self, full: bool) -> dict[str, str]:
+        """The stored documents whose content need not be parsed again: none on a full rebuild,
+        else every one read by this version of the readers."""
+        return {} if full else {d: f for d, f in self.known_docs.items() if d not in self.outdated}
 
 
 @dataclass
@@ -79,7 +87,8 @@ def stat_files(raw_dir: Path) -> list[FileStat]:
 
 def plan_run(current: list[FileStat], previous: Previous, full: bool = False,
              unreadable_dirs: list[str] = ()) -> Plan:
-    """Sort the files into those to skip and those to read (``full`` reads them all).
+    """Sort the files into those to skip and those to read (``full`` reads them all, and so does a
+    file whose document was read by another version of the readers).
 
     Files the last run knew under a folder that cannot be listed now are kept as they were
     (unchanged), not retracted: a permission slip on a share must not empty the warehouse.
@@ -92,7 +101,7 @@ def plan_run(current: list[FileStat], previous: Previous, full: bool = False,
         known = previous.files.get(f.path)
         failed = previous.errors.get(f.path)
         failed_unchanged_since = not full and failed is not None and tuple(failed[:2]) == (f.size, f.mtime_ns)
-        if not full and known and (known[1], known[2]) == (f.size, f.mtime_ns):
+        if not full and known and (known[1], known[2]) == (f.size, f.mtime_ns) and known[0] not in previous.outdated:
             unchanged[f.path] = known[0]
         elif failed_unchanged_since and failed[2:3] and failed[2] in TRANSIENT_ERRORS:
             retried.add(f.path)

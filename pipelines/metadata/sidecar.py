@@ -28,10 +28,13 @@ def _clean(record: dict) -> dict:
     return out
 
 
-def read_supplied_metadata(path: Path, recorded_name: str | None = None) -> tuple[dict, str | None, list[str]]:
+def read_supplied_metadata(path: Path, recorded_name: str | None = None, manifests: dict | None = None
+                           ) -> tuple[dict, str | None, list[str]]:
     """(fields, source, flags) for a report file: sidecar beats manifest; invalid ones give a flag.
 
     A manifest row names the file as on disk or, for a name that is not UTF-8 on disk, as recorded.
+    ``manifests`` (manifest path -> its rows or the error) keeps each manifest read once when many
+    files of one folder are looked up together.
     """
     flags: list[str] = []
     names = {path.name, recorded_name or path.name}
@@ -39,15 +42,33 @@ def read_supplied_metadata(path: Path, recorded_name: str | None = None) -> tupl
     if sidecar.exists():
         try:
             return _clean(json.loads(sidecar.read_text("utf-8"))), "sidecar", flags
-        except (ValueError, TypeError, AttributeError) as exc:
+        except (ValueError, TypeError, AttributeError, OSError) as exc:
             flags.append(f"sidecar_invalid: {exc}")
     manifest = path.with_name(MANIFEST_NAME)
-    if manifest.exists():
-        try:
-            with manifest.open(encoding="utf-8-sig", newline="") as handle:
-                for row in csv.DictReader(handle):
-                    if (row.get("file") or "").strip() in names:
-                        return _clean(row), "manifest", flags
-        except (ValueError, TypeError, csv.Error) as exc:
-            flags.append(f"manifest_invalid: {exc}")
+    if manifests is None:
+        manifests = {}
+    if manifest not in manifests:
+        manifests[manifest] = _manifest_rows(manifest)
+    rows = manifests[manifest]
+    if isinstance(rows, str):
+        flags.append(f"manifest_invalid: {rows}")
+        return {}, None, flags
+    for row in rows:
+        if (row.get("file") or "").strip() in names:
+            try:
+                return _clean(row), "manifest", flags
+            except (ValueError, TypeError) as exc:
+                flags.append(f"manifest_invalid: {exc}")
+                break
     return {}, None, flags
+
+
+def _manifest_rows(manifest: Path) -> list[dict] | str:
+    """A manifest's rows ([] when there is none), or why it cannot be read."""
+    if not manifest.exists():
+        return []
+    try:
+        with manifest.open(encoding="utf-8-sig", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except (ValueError, csv.Error, OSError) as exc:
+        return str(exc)

@@ -48,13 +48,10 @@ def _extract_one(blocks: list[Block], year: int | None, timeout_s: float | None)
         return f"extraction raised {type(exc).__name__}: {str(exc)[:200]}"
 
 
-def documents_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> list[tuple[str, int | None]]:
-    """(doc_id, year) of every stored document not yet extracted by ``version``."""
-    return con.execute(
-        "SELECT d.doc_id, d.year FROM documents AS d LEFT JOIN extractions AS e USING (doc_id) "
-        "WHERE e.doc_id IS NULL OR e.extractor_version <> $v ORDER BY d.doc_id",
-        {"v": version},
-    ).fetchall()
+def documents_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> list[tuple[str, int | None, str | None]]:
+    """(doc_id, year, reader_version) of every stored document not extracted by ``version`` from its
+    present blocks and year."""
+    return con.execute(load_sql("documents_to_extract"), {"v": version}).fetchall()
 
 
 def load_blocks(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, list[Block]]:
@@ -75,7 +72,8 @@ def _columns(cls) -> list[str]:
     return [f.name for f in fields(cls)]
 
 
-def _frames(results: list[tuple[str, Extraction]], version: str, now: datetime) -> dict[str, pd.DataFrame]:
+def _frames(results: list[tuple[str, Extraction]], version: str, now: datetime,
+            inputs: dict[str, tuple[int | None, str | None]]) -> dict[str, pd.DataFrame]:
     # Rows as plain tuples: dataclasses.asdict deep-copies every field and cost more than the
     # extraction itself on a full build (all fields here are plain values).
     quantity_columns, fact_columns = _columns(QuantityRecord), _columns(Fact)
@@ -90,8 +88,9 @@ def _frames(results: list[tuple[str, Extraction]], version: str, now: datetime) 
     ).assign(extractor_version=version)
     extractions = pd.DataFrame(
         [{"doc_id": doc_id, "extractor_version": version, "extracted_at": now, "quantities": len(ex.quantities),
-          "facts": len(ex.facts)} for doc_id, ex in results],
-        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts"],
+          "facts": len(ex.facts), "doc_year": inputs[doc_id][0], "reader_version": inputs[doc_id][1]}
+         for doc_id, ex in results],
+        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts", "doc_year", "reader_version"],
     )
     indicators = pd.DataFrame(
         [
@@ -152,16 +151,19 @@ def update_extraction_layer(
     con.execute(load_sql("extraction_schema"))
     version = extraction_version()
     todo = documents_to_extract(con, version)
-    blocks = load_blocks(con, [doc_id for doc_id, _ in todo])
-    outcomes = extract_documents([(doc_id, year, blocks.pop(doc_id)) for doc_id, year in todo], workers, progress,
+    inputs = {doc_id: (year, read_by) for doc_id, year, read_by in todo}
+    blocks = load_blocks(con, list(inputs))
+    outcomes = extract_documents([(doc_id, year, blocks.pop(doc_id)) for doc_id, year, _ in todo], workers, progress,
                                  timeout_s)
     results = [(doc_id, ex) for doc_id, ex in outcomes if not isinstance(ex, str)]
     failures = {doc_id: reason for doc_id, reason in outcomes if isinstance(reason, str)}
-    frames = _frames(results, version, datetime.now(UTC).replace(tzinfo=None))
+    frames = _frames(results, version, datetime.now(UTC).replace(tzinfo=None), inputs)
     failed = pd.DataFrame(
         [{"doc_id": d, "extractor_version": version, "extracted_at": datetime.now(UTC).replace(tzinfo=None),
-          "quantities": 0, "facts": 0, "error": reason} for d, reason in failures.items()],
-        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts", "error"],
+          "quantities": 0, "facts": 0, "doc_year": inputs[d][0], "reader_version": inputs[d][1], "error": reason}
+         for d, reason in failures.items()],
+        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts", "doc_year", "reader_version",
+                 "error"],
     )
     frames["extractions"] = pd.concat([frames["extractions"].assign(error=None), failed], ignore_index=True) \
         if len(failed) else frames["extractions"].assign(error=None)

@@ -10,20 +10,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from ..ingest.corpus import IngestedDocument
+from ..ingest.corpus import IngestedDocument, MetadataInputs, derive_metadata, metadata_inputs
 from ..ingest.incremental import FileStat, Plan, Previous, ReadResult
+from ..ingest.reader_version import reader_version
+from ..metadata.detect import DocumentMetadata
+from ..metadata.version import metadata_version
 from .sql import load_sql
 from .staging import replace_in_transaction
 
-DOCUMENT_COLUMNS = [
-    "doc_id", "sha256", "path", "file_name", "format", "bytes", "pages", "encoding", "title",
-    "county", "county_code", "county_lineage_code", "city", "province", "county_status",
+# What metadata detection decides (DocumentMetadata's fields, flags as metadata_flags), and what it was decided from.
+METADATA_COLUMNS = [
+    "title", "county", "county_code", "county_lineage_code", "city", "province", "county_status",
     "county_source", "year", "year_source", "report_type", "issuer_role", "metadata_flags",
+    "metadata_version", "metadata_key",
+]
+DOCUMENT_COLUMNS = [
+    "doc_id", "sha256", "path", "file_name", "format", "bytes", "pages", "encoding", *METADATA_COLUMNS,
     "blocks", "chars", "status", "ingested_at", "retracted_at", "page_title", "published_on", "ocr_pages",
+    "reader_version",
 ]
 BLOCK_COLUMNS = ["doc_id", "block_no", "kind", "page", "paragraph", "table_no", "row_no", "col_no", "section_path", "text",
                  "bbox", "ocr_confidence"]
@@ -37,8 +46,14 @@ def load_previous(con: duckdb.DuckDBPyConnection) -> Previous:
     ensure_schema(con)
     files = {p: (d, b, m) for p, d, b, m in con.execute("SELECT path, doc_id, bytes, mtime_ns FROM document_files").fetchall()}
     errors = {p: (b, m, k) for p, b, m, k in con.execute("SELECT path, bytes, mtime_ns, error_kind FROM ingest_errors").fetchall()}
-    known = dict(con.execute("SELECT doc_id, format FROM documents").fetchall())
-    return Previous(files, errors, known)
+    known, outdated, metadata = {}, set(), {}
+    for doc_id, fmt, read_by, path, key, derived_by in con.execute(
+            "SELECT doc_id, format, reader_version, path, metadata_key, metadata_version FROM documents").fetchall():
+        known[doc_id] = fmt
+        metadata[doc_id] = (path, key, derived_by)
+        if read_by != reader_version():
+            outdated.add(doc_id)
+    return Previous(files, errors, known, outdated, metadata)
 
 
 @dataclass
@@ -55,16 +70,21 @@ class RunSummary:
     documents_retracted: int
     input_fingerprint: str | None = None  # see pipelines/build_state.py
     retried_files: int = 0  # failed before, unchanged, read again because the failure was transient
+    documents_reparsed: int = 0  # stored documents parsed again: --full, or read by another reader version
+    metadata_rederived: int = 0  # stored documents whose metadata was derived again (sidecar, manifest or detection changed)
 
 
 def summarise_run(run_id: str, stats: list[FileStat], plan: Plan, read: ReadResult, previous: Previous,
                   active_before: set[str], input_fingerprint: str | None = None) -> RunSummary:
-    parsed_ids = {d.doc_id for d in read.documents}
-    new = changed = moved = 0
+    new_ids = {d.doc_id for d in read.documents if d.doc_id not in previous.known_docs}
+    new = changed = moved = reread = 0
     for path, doc_id in read.files.items():
-        if doc_id not in parsed_ids:
-            moved += 1  # content already stored: a rename, a copy or a touched file
-        elif path in previous.files:
+        before = previous.files.get(path)
+        if before is not None and before[0] == doc_id:
+            reread += 1  # same content at the same path: touched, re-read by --full or a new reader version
+        elif doc_id not in new_ids:
+            moved += 1  # content already stored, at another path: a rename or a copy
+        elif before is not None:
             changed += 1
         else:
             new += 1
@@ -75,32 +95,81 @@ def summarise_run(run_id: str, stats: list[FileStat], plan: Plan, read: ReadResu
         new_files=new,
         changed_files=changed,
         moved_files=moved,
-        unchanged_files=len(plan.unchanged),
+        unchanged_files=len(plan.unchanged) + reread,
         removed_files=len(plan.removed),
         failed_files=len(read.failures) + len(plan.failed_unchanged),
         documents_parsed=len(read.documents),
+        documents_reparsed=len(read.documents) - len(new_ids),
         documents_retracted=len(active_before - active_now),
         input_fingerprint=input_fingerprint,
         retried_files=len(plan.retried),
     )
 
 
-def _document_row(d: IngestedDocument, now: datetime) -> dict:
-    m = d.metadata
+def metadata_values(m: DocumentMetadata, key: str) -> dict:
+    """The METADATA_COLUMNS of one document."""
     return {
-        "doc_id": d.doc_id, "sha256": d.sha256, "path": d.path, "file_name": d.path.rsplit("/", 1)[-1],
-        "format": d.parsed.format, "bytes": d.bytes, "pages": d.parsed.pages, "encoding": d.parsed.encoding,
         "title": m.title, "county": m.county, "county_code": m.county_code, "county_lineage_code": m.county_lineage_code,
         "city": m.city, "province": m.province, "county_status": m.county_status, "county_source": m.county_source,
         "year": m.year, "year_source": m.year_source, "report_type": m.report_type, "issuer_role": m.issuer_role,
-        "metadata_flags": list(m.flags), "blocks": len(d.parsed.blocks), "chars": d.parsed.chars,
-        "status": "ingested", "ingested_at": now, "retracted_at": None,
-        "page_title": d.parsed.page_title, "published_on": d.parsed.published, "ocr_pages": d.parsed.ocr_pages,
+        "metadata_flags": list(m.flags), "metadata_version": metadata_version(), "metadata_key": key,
     }
 
 
+def _document_row(d: IngestedDocument, now: datetime) -> dict:
+    return {
+        "doc_id": d.doc_id, "sha256": d.sha256, "path": d.path, "file_name": d.path.rsplit("/", 1)[-1],
+        "format": d.parsed.format, "bytes": d.bytes, "pages": d.parsed.pages, "encoding": d.parsed.encoding,
+        **metadata_values(d.metadata, d.metadata_key), "blocks": len(d.parsed.blocks), "chars": d.parsed.chars,
+        "status": "ingested", "ingested_at": now, "retracted_at": None,
+        "page_title": d.parsed.page_title, "published_on": d.parsed.published, "ocr_pages": d.parsed.ocr_pages,
+        "reader_version": reader_version(),
+    }
+
+
+def metadata_to_rederive(raw_dir: Path, stats: list[FileStat], files: dict[str, str], parsed: set[str],
+                         previous: Previous) -> dict[str, MetadataInputs]:
+    """doc_id -> its metadata inputs now, for each stored document held by a file present now (not
+    parsed this run) whose inputs (sidecar, manifest row, path) or metadata detection changed.
+
+    The path is the document's recorded one while a file holds it there, else the first file now
+    holding it. Files kept unlisted (an unreadable folder) are not looked at: their sidecars cannot be.
+    """
+    on_disk = {s.path: s.local(raw_dir) for s in stats if s.local(raw_dir).exists()}
+    paths: dict[str, str] = {}
+    for path, doc_id in sorted(files.items()):
+        if doc_id not in parsed and path in on_disk:
+            if doc_id not in paths or path == previous.metadata.get(doc_id, ("",))[0]:
+                paths[doc_id] = path
+    manifests: dict = {}
+    todo = {}
+    for doc_id, path in paths.items():
+        inputs = metadata_inputs(on_disk[path], path, manifests)
+        _, key, derived_by = previous.metadata.get(doc_id, (None, None, None))
+        if inputs.key != key or derived_by != metadata_version():
+            todo[doc_id] = inputs
+    return todo
+
+
+def rederive_metadata(con: duckdb.DuckDBPyConnection, todo: dict[str, MetadataInputs]) -> pd.DataFrame:
+    """The new metadata of each document in ``todo``, derived from its stored text (no file is read)."""
+    columns = ["doc_id", *METADATA_COLUMNS]
+    if not todo:
+        return pd.DataFrame(columns=columns)
+    con.register("wanted", pd.DataFrame({"doc_id": pd.Series(sorted(todo), dtype="object")}))
+    stored = con.execute(load_sql("document_texts")).fetchall()
+    con.unregister("wanted")
+    rows = []
+    for doc_id, title, text, page_title, published in stored:
+        published = published.isoformat() if published is not None else None
+        metadata = derive_metadata(todo[doc_id], title, text or "", page_title, published)
+        rows.append({"doc_id": doc_id, **metadata_values(metadata, todo[doc_id].key)})
+    return pd.DataFrame(rows, columns=columns)
+
+
 def apply_raw_changes(con: duckdb.DuckDBPyConnection, stats: list[FileStat], plan: Plan, read: ReadResult,
-                      summary: RunSummary, started_at: datetime, finished_at: datetime) -> None:
+                      summary: RunSummary, started_at: datetime, finished_at: datetime,
+                      rederived: pd.DataFrame | None = None) -> None:
     by_path = {s.path: s for s in stats}
     files = {**plan.unchanged, **read.files}
     frames = {
@@ -124,6 +193,7 @@ def apply_raw_changes(con: duckdb.DuckDBPyConnection, stats: list[FileStat], pla
              for f in read.failures],
             columns=["path", "bytes", "sha256", "error_kind", "reason", "detected_at", "mtime_ns"],
         ),
+        "document_metadata": rederived if rederived is not None else pd.DataFrame(columns=["doc_id", *METADATA_COLUMNS]),
         "kept_errors": pd.DataFrame({"path": pd.Series(sorted(plan.failed_unchanged), dtype="object")}),
         "ingest_runs": pd.DataFrame(
             [{**summary.__dict__, "started_at": started_at, "finished_at": finished_at,

@@ -14,7 +14,9 @@ from ...build_state import build_fingerprint
 from ...ingest.corpus import FailedFile
 from ...ingest.document import MiB
 from ...ingest.incremental import FileStat, plan_run, read_files, stat_folder
-from ...warehouse.raw_layer import apply_raw_changes, load_previous, summarise_run
+from ...warehouse.raw_layer import (
+    apply_raw_changes, load_previous, metadata_to_rederive, rederive_metadata, summarise_run,
+)
 from ..progress import ProgressLine
 from ..resources import CorrectionsFile, RawCorpus, warehouse_connection
 
@@ -82,18 +84,28 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
     seen = {s.path for s in stats}
     stats += [FileStat(p, *previous.files[p][1:]) for p in sorted(plan.unchanged) if p not in seen]  # kept, unlisted
     context.log.info(f"{len(stats)} files: {len(plan.unchanged)} unchanged, {len(plan.to_read)} to read, {len(plan.removed)} removed")
-    read = read_files(root, plan.to_read, previous.known_docs, raw_corpus.limits(), raw_corpus.workers or None,
+    read = read_files(root, plan.to_read, previous.to_reuse(raw_corpus.full_refresh), raw_corpus.limits(),
+                      raw_corpus.workers or None,
                       raw_corpus.timeout_s, _Progress(context, raw_corpus.progress_to_stderr),
                       worker_memory_bytes=raw_corpus.worker_memory_mb * MiB)
     read.failures.extend(scan.refused)
     _refuse_mass_retraction(active_before, set(plan.unchanged.values()) | set(read.files.values()), root,
                             raw_corpus.allow_mass_retraction)
     summary = summarise_run(context.run.run_id, stats, plan, read, previous, active_before, fingerprint)
+    todo = metadata_to_rederive(root, stats, {**plan.unchanged, **read.files}, {d.doc_id for d in read.documents},
+                                previous)
     with warehouse_connection(warehouse) as con:
-        apply_raw_changes(con, stats, plan, read, summary, started, _now())
+        rederived = rederive_metadata(con, todo)
+        summary.metadata_rederived = len(rederived)
+        if len(rederived):
+            context.log.info(f"metadata derived again for {len(rederived)} stored document(s) (sidecar, manifest "
+                             "or metadata detection changed)")
+        apply_raw_changes(con, stats, plan, read, summary, started, _now(), rederived)
 
     run = {k: v for k, v in summary.__dict__.items() if k != "run_id"}
-    yield dg.MaterializeResult(asset_key="documents", metadata={"parsed": summary.documents_parsed, "retracted": summary.documents_retracted})
+    yield dg.MaterializeResult(asset_key="documents", metadata={
+        "parsed": summary.documents_parsed, "reparsed": summary.documents_reparsed,
+        "metadata_rederived": summary.metadata_rederived, "retracted": summary.documents_retracted})
     yield dg.MaterializeResult(asset_key="document_files", metadata={"files": len(plan.unchanged) + len(read.files)})
     yield dg.MaterializeResult(asset_key="document_blocks", metadata={"blocks_added": sum(len(d.parsed.blocks) for d in read.documents)})
     yield dg.MaterializeResult(asset_key="ingest_errors", metadata={"failed_files": summary.failed_files})

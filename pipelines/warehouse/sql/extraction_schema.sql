@@ -83,3 +83,8 @@ CREATE TABLE IF NOT EXISTS extractions (
 );
 -- Why a document's extraction failed (NULL when it did not); see extraction_layer.update_extraction_layer.
 ALTER TABLE extractions ADD COLUMN IF NOT EXISTS error VARCHAR;
+-- What the extraction read besides its own code: the document's year (it dates 今年, 上年) and the
+-- version of the readers that made its blocks. A document whose year was re-derived or whose file
+-- was read by a new reader version is extracted again.
+ALTER TABLE extractions ADD COLUMN IF NOT EXISTS doc_year INTEGER;
+ALTER TABLE extractions ADD COLUMN IF NOT EXISTS reader_version VARCHAR;

@@ -35,6 +35,12 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS page_title VARCHAR;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS published_on DATE;
 -- pages read by OCR because they had no text layer (0 for everything else)
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS ocr_pages INTEGER DEFAULT 0;
+-- the versions of the code that read the file and derived its metadata (pipelines/fingerprint.py), and
+-- a digest of the metadata's inputs besides the text (path, sidecar or manifest row): a change to any
+-- re-reads the file (reader) or re-derives the metadata from the stored text (the others)
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS reader_version VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS metadata_version VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS metadata_key VARCHAR;
 
 -- Every report file present now and the document it holds (copies and renames share a doc_id).
 -- bytes and mtime_ns let an unchanged file be recognised without reading it.
@@ -102,3 +108,6 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS input_fingerprint VARCHAR;
 -- failed files read again although unchanged: their failure was transient (timeout, cannot read)
 ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS retried_files INTEGER;
+-- stored documents parsed again (--full, a new reader version) and re-derived metadata (sidecar, manifest, detection)
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS documents_reparsed INTEGER;
+ALTER TABLE ingest_runs ADD COLUMN IF NOT EXISTS metadata_rederived INTEGER;
