@@ -21,6 +21,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[dev]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-ui
+
+# The Dagster UI and dg, without the test tools.
+$(VENV)/.installed-ui: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[ui,notebook]'
 	touch $@ $(VENV)/.installed
 
 # Debian packages: a CJK font for Chinese chart labels (notebook), headless Chromium (report test, screenshots).
@@ -50,10 +55,14 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev $(VENV)/.installed-apt
 	$(BIN)/python -m pytest
 
-#   make dev    the Dagster UI (asset graph, runs, checks) on http://127.0.0.1:3000
-dev: $(VENV)/.installed-dev
+#   make dev    the Dagster UI (asset graph, runs of every `shufa build`, checks) on http://127.0.0.1:3000
+#               (HOST=0.0.0.0 PORT=3001 make dev to serve it elsewhere)
+HOST ?= 127.0.0.1
+PORT ?= 3000
+dev: $(VENV)/.installed-ui
+	@$(BIN)/python -c "import dagster_webserver" 2>/dev/null || $(PIP) -e '.[ui,notebook]'
 	mkdir -p data/dagster_home
-	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev
+	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -h $(HOST) -p $(PORT)
 
 #   make sample regenerate the bundled sample corpus and its truth file (deterministic)
 sample: $(VENV)/.installed-dev

@@ -6,7 +6,6 @@ shows, with resources pointing at the folders given on the command line.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -18,9 +17,23 @@ from .warehouse.build_lock import BuildLocked
 from .warehouse.summary import BuildSummary, summarise
 
 
+INSTANCE_CONFIG = """# Written by shufa build (pipelines/build.py) when it made this folder; edit freely.
+telemetry:
+  enabled: false
+"""
+
+
 def _instance() -> dg.DagsterInstance:
-    """Run history goes to DAGSTER_HOME when it is set, else stays in memory for this process."""
-    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    """The Dagster instance the run is recorded in: settings.dagster_home() (the one the UI reads), or
+    memory only when run history is off."""
+    home = settings.dagster_home()
+    if home is None:
+        return dg.DagsterInstance.ephemeral()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():  # shufa runs offline, in government networks: no telemetry, no welcome banner
+        config.write_text(INSTANCE_CONFIG, "utf-8")
+    return dg.DagsterInstance.from_config(str(home))
 
 
 def _root_cause(error) -> str:
@@ -46,15 +59,16 @@ def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING", full_refre
     """One run of every asset and check. Another build of ``warehouse`` running makes it wait
     (``wait``) or return at once with ``locked`` set."""
     definitions = defs()
-    result = dg.materialize(
-        [*definitions.assets, *definitions.asset_checks],
-        resources=build_resources(raw_dir, warehouse, full_refresh=full_refresh, progress=progress,
-                                  wait_for_lock=wait, allow_mass_retraction=allow_mass_retraction,
-                                  corrections=corrections),
-        instance=_instance(),
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        raise_on_error=False,
-    )
+    with _instance() as instance:
+        result = dg.materialize(
+            [*definitions.assets, *definitions.asset_checks],
+            resources=build_resources(raw_dir, warehouse, full_refresh=full_refresh, progress=progress,
+                                      wait_for_lock=wait, allow_mass_retraction=allow_mass_retraction,
+                                      corrections=corrections),
+            instance=instance,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            raise_on_error=False,
+        )
     failed_checks = [
         f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         for evaluation in result.get_asset_check_evaluations()

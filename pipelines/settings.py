@@ -13,6 +13,7 @@ from pathlib import Path
 DEFAULT_RAW_DIR = "data/raw"
 DEFAULT_WAREHOUSE = "data/warehouse/warehouse.duckdb"
 DEFAULT_CORRECTIONS = "data/corrections.csv"
+DEFAULT_DAGSTER_HOME = "data/dagster_home"  # git-ignored; `make dev` shows the same history
 DEFAULT_MAX_FILE_MB = 50
 DEFAULT_MAX_DOCX_EXPANDED_MB = 200
 DEFAULT_TIMEOUT_S = 120.0
@@ -35,6 +36,15 @@ def warehouse_path() -> Path:
 def corrections_path() -> Path:
     """The analysts' corrections file (SHUFA_CORRECTIONS); a missing file is no corrections."""
     return Path(os.environ.get("SHUFA_CORRECTIONS", DEFAULT_CORRECTIONS))
+
+
+def dagster_home() -> Path | None:
+    """Where `shufa build` keeps Dagster's run history (runs, materializations, check results), so the
+    UI (`make dev`) shows every CLI build: $DAGSTER_HOME, else data/dagster_home. None when
+    SHUFA_RUN_HISTORY=off: the run is kept in memory only (tests, throw-away builds)."""
+    if os.environ.get("SHUFA_RUN_HISTORY", "on").lower() in ("0", "off", "false", "no"):
+        return None
+    return Path(os.environ.get("DAGSTER_HOME") or DEFAULT_DAGSTER_HOME).resolve()
 
 
 def draft_path(published: Path) -> Path:

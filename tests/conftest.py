@@ -21,8 +21,10 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Share one admin-division cache across the session, away from the user's home."""
+    """Share one admin-division cache across the session, away from the user's home; keep test builds
+    out of the project's Dagster run history (tests/test_run_history.py turns it on)."""
     monkeypatch.setenv("SHUFA_CACHE", str(tmp_path_factory.getbasetemp() / "shufa-cache"))
+    monkeypatch.setenv("SHUFA_RUN_HISTORY", "off")
 
 
 @pytest.fixture(scope="session")

@@ -89,3 +89,17 @@ def test_dg_loads_the_project_from_pyproject():
     assert groups["indicator_facts"] == "extract"
     deps = {a["asset_key"]: set(a["dependency_keys"]) for a in listed["assets"]}
     assert {"documents", "document_blocks"} <= deps["indicator_facts"]
+
+
+def test_the_code_location_has_one_name_in_every_clone():
+    """dg would name the location after the checkout's folder and warn on every load that Dagster's
+    [tool.dagster] name differs; both say `shufa`, so a clone in any folder loads without the warning."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]
+    assert config["dg"]["project"]["code_location_name"] == config["dagster"]["code_location_name"] == "shufa"
+    dagster_cli = Path(sys.executable).with_name("dagster")
+    result = subprocess.run([str(dagster_cli), "definitions", "validate"], capture_output=True, text=True, cwd=REPO,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "does not match the name" not in result.stdout + result.stderr
