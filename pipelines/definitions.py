@@ -2,6 +2,10 @@
 
 ``dagster dev`` and ``dg dev`` find it through ``[tool.dagster]`` / ``[tool.dg]`` in
 pyproject.toml; ``shufa build`` materializes the same assets in process.
+
+Every job runs in process, the UI's and ``dagster asset materialize``'s included: a run writes one
+draft of the warehouse, named for its process (settings.draft_path), and holds the build lock for
+the whole run; with Dagster's default multiprocess executor each step would open a draft of its own.
 """
 
 from pathlib import Path
@@ -11,4 +15,5 @@ import dagster as dg
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    return dg.Definitions.merge(dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
+                                dg.Definitions(executor=dg.in_process_executor))

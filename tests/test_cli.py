@@ -121,6 +121,8 @@ def test_build_end_to_end(corpus, tmp_path):
     assert values_review == 0
     assert by_doc[("masked.txt", "disputes_mediated")] == (None, True, 2022)
     assert "quantities:" in result.stdout and "indicator_facts:" in result.stdout
+    # the masked report's figures reach no county-year value, and the summary says so
+    assert "1 of 4 documents gives no county-year value: 1 has a masked county" in result.stdout
 
 
 def test_rebuild_changes_nothing(corpus, tmp_path):
@@ -155,11 +157,14 @@ def test_inspect_json(corpus, tmp_path):
     result = run("inspect", "--json", str(corpus / "柳城县" / "2023年报告.docx"), str(corpus / "scan.pdf"))
     assert result.returncode == 1  # one file cannot be ingested
     good, bad = [json.loads(line) for line in result.stdout.splitlines()]
-    assert set(good) == {"file", "format", "county", "county_code", "city", "province", "year", "report_type",
-                         "issuer_role", "blocks", "chars", "error_kind", "error"}
+    assert set(good) == {"file", "format", "county", "county_status", "county_code", "city", "province", "year",
+                         "report_type", "issuer_role", "blocks", "chars", "error_kind", "error"}
     assert (good["county_code"], good["city"], good["province"], good["year"]) == ("450222", "柳州市", "广西壮族自治区", 2023)
+    assert good["county_status"] == "resolved"
     assert good["error_kind"] is None and good["blocks"] > 0
-    assert bad["error_kind"] == "ocr_no_text" and bad["county"] is None
+    assert bad["error_kind"] == "ocr_no_text" and bad["county"] is None and bad["county_status"] is None
+    masked = json.loads(run("inspect", "--json", str(corpus / "masked.txt")).stdout)
+    assert (masked["county"], masked["county_status"]) == (None, "masked")  # as documents.county_status has it
     assert not list(tmp_path.glob("*.duckdb"))
 
 

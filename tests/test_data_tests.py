@@ -47,17 +47,28 @@ def test_clean_warehouse_passes(clean_warehouse):
         ("INSERT INTO indicator_values SELECT * FROM indicator_values LIMIT 1", "indicator_values_unique_key"),
         ("UPDATE indicator_values SET value = 130, lower = 130, upper = 130 WHERE unit = '%'", "indicator_values_percent_in_range"),
         ("UPDATE indicator_values SET value = -5 WHERE indicator_code = 'legal_aid_cases'", "indicator_values_percent_in_range"),
-        ("UPDATE indicator_values SET county_code = '999999' WHERE indicator_code = 'legal_aid_cases'", "indicator_values_known_keys"),
-        ("UPDATE indicator_values SET source_doc_id = NULL", "indicator_values_not_null"),
+        ("UPDATE indicator_values SET county_code = '999999' WHERE indicator_code = 'legal_aid_cases'", "indicator_values_county_code_in_dim_county"),
+        ("UPDATE indicator_values SET source_doc_id = NULL", "indicator_values_source_doc_id_not_null"),
         ("UPDATE indicator_values SET unit = '次' WHERE indicator_code = 'legal_aid_cases'", "indicator_values_unit_matches_catalog"),
-        ("INSERT INTO dim_county SELECT * FROM dim_county LIMIT 1", "dim_county_unique_code"),
-        ("UPDATE indicator_catalog SET polarity = 'better' WHERE code = 'legal_aid_cases'", "dim_indicator_accepted_values"),
-        ("UPDATE yoy_trends SET direction = 'sideways' WHERE direction IS NOT NULL", "yoy_trends_accepted_values"),
+        ("INSERT INTO dim_county SELECT * FROM dim_county LIMIT 1", "dim_county_code_unique"),
+        ("UPDATE indicator_catalog SET polarity = 'better' WHERE code = 'legal_aid_cases'", "dim_indicator_polarity_accepted_values"),
+        ("UPDATE yoy_trends SET direction = 'sideways' WHERE direction IS NOT NULL", "yoy_trends_direction_accepted_values"),
         ("INSERT INTO yoy_trends SELECT * FROM yoy_trends LIMIT 1", "yoy_trends_unique_key"),
         ("UPDATE county_rankings SET rank = 0", "county_rankings_within_bounds"),
         ("INSERT INTO county_rankings SELECT * FROM county_rankings LIMIT 1", "county_rankings_unique_key"),
-        ("UPDATE county_scorecard SET score = 150", "county_scorecard_unique_key_and_range"),
-        ("UPDATE coverage_matrix SET status = 'unknown'", "coverage_matrix_accepted_values"),
+        ("UPDATE county_scorecard SET score = 150", "county_scorecard_in_range"),
+        ("UPDATE coverage_matrix SET status = 'unknown'", "coverage_matrix_status_accepted_values"),
+        # generic tests declared in schema.yml, and the singular tests split from the hand-written ones they replaced
+        ("UPDATE indicator_values SET indicator_code = 'no_such_indicator' WHERE unit = '%'",
+         "indicator_values_indicator_code_in_dim_indicator"),
+        ("UPDATE indicator_values SET value = NULL, lower = NULL, upper = NULL WHERE unit = '%'",
+         "indicator_values_have_a_value_or_bounds"),
+        ("UPDATE indicator_values SET source = 'guessed'", "indicator_values_source_accepted_values"),
+        ("UPDATE dim_county SET name = NULL WHERE code = '450222'", "dim_county_name_not_null"),
+        ("INSERT INTO county_scorecard SELECT * FROM county_scorecard LIMIT 1", "county_scorecard_unique_key"),
+        ("UPDATE coverage_matrix SET reported = NOT reported", "coverage_matrix_reported_matches_status"),
+        ("UPDATE yoy_trends SET gap_years = 0 WHERE prev_year IS NOT NULL", "yoy_trends_consistent_with_prev_year"),
+        ("UPDATE yoy_trends SET direction = NULL", "yoy_trends_consistent_with_prev_year"),
         ("DELETE FROM document_blocks WHERE block_no = 1", "documents_have_their_blocks"),
         ("UPDATE indicator_facts SET value = 250 WHERE unit = '%'", "facts_values_in_range"),
         ("UPDATE indicator_facts SET char_end = char_start", "facts_have_provenance"),
@@ -79,10 +90,27 @@ def test_test_data_command_reports_failures(clean_warehouse, tmp_path):
     assert ok.returncode == 0 and " 0 failed" in ok.stdout
     with duckdb.connect(str(warehouse)) as con:
         con.execute("UPDATE county_rankings SET rank = 0")
+        con.execute("INSERT INTO county_rankings SELECT * FROM county_rankings LIMIT 1")
     bad = subprocess.run([sys.executable, "-m", "pipelines.cli", "test-data", "--warehouse", str(warehouse)],
                          capture_output=True, text=True, cwd=REPO)
     assert bad.returncode == 1
     assert "FAIL  county_rankings_within_bounds" in bad.stdout
+    assert "FAIL  county_rankings_unique_key" in bad.stdout  # a generic test declared in marts/schema.yml
+    assert "Each (year, indicator_code, county_code) appears once in county_rankings." in bad.stdout
+
+
+def test_generic_tests_are_asset_checks_on_their_models():
+    """The tests declared in schema.yml are Dagster checks beside the models, like the .sql ones; a
+    relationships test waits for the table it looks up."""
+    from pipelines.definitions import defs
+
+    checks = {key.name: (key.asset_key.to_user_string(), a) for a in defs().asset_checks for key in a.check_keys}
+    assert checks["county_rankings_unique_key"][0] == "county_rankings"
+    assert checks["dim_county_code_unique"][0] == "dim_county"
+    assert checks["indicator_values_have_a_value_or_bounds"][0] == "indicator_values"  # a singular test still
+    asset, definition = checks["indicator_values_county_code_in_dim_county"]
+    assert asset == "indicator_values"
+    assert {k.to_user_string() for k in definition.keys_by_input_name.values()} >= {"dim_county"}
 
 
 def test_a_new_model_file_becomes_an_asset_downstream_of_what_it_reads(tmp_path):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from dagster_duckdb import DuckDBResource
 from builders import write_txt
 
 from pipelines.defs.resources import build_resources
@@ -56,6 +57,9 @@ def test_block_count_check_catches_a_broken_table(tmp_path):
     raw.mkdir()
     write_txt(raw / "a.txt", ["标题", "正文一。", "正文二。"])
     resources = build_resources(raw, tmp_path / "w.duckdb")
+    # stop before publishing, to break the draft: a plain DuckDBResource on it (the pipeline's refuses
+    # a run without published_warehouse, see tests/test_partial_selection.py)
+    resources["warehouse"] = DuckDBResource(database=resources["warehouse"].database)
     wanted = {dg.AssetKey("warehouse_draft"), dg.AssetKey("documents")}
     assert dg.materialize([a for a in defs().assets if wanted & set(a.keys)], resources=resources).success
     from pipelines import settings

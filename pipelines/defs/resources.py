@@ -26,6 +26,48 @@ def warehouse_connection(warehouse: DuckDBResource):
     return warehouse.get_connection()
 
 
+# Every run writes a fresh draft of the published warehouse and publishes it after the audit; a run
+# without both ends would write into a draft nobody made (empty) or nobody publishes.
+RUN_ENDS = ("warehouse_draft", "published_warehouse")
+
+
+def steps_to_execute(context: dg.InitResourceContext) -> set[str] | None:
+    """The steps (asset and check names) this run will execute, from its execution plan; None when the
+    run has no stored plan (a direct call outside an instance)."""
+    run = context.run
+    if run is None or context.instance is None or not run.execution_plan_snapshot_id:
+        return None
+    plan = context.instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id)
+    return set(plan.step_keys_to_execute or [step.key for step in plan.steps])
+
+
+def selection_refusal(selected: set[str] | None) -> str | None:
+    """Why a run executing the steps ``selected`` (None: unknown, the whole job) cannot run, or None."""
+    if selected is None:
+        return None
+    missing = [end for end in RUN_ENDS if end not in selected]
+    if not missing:
+        return None
+    middle = sorted(selected - set(RUN_ENDS))
+    what = f"executes {', '.join(middle[:3])}{f' and {len(middle) - 3} more step(s)' if len(middle) > 3 else ''}" \
+        if middle else "runs nothing that writes the warehouse"
+    return (f"this run {what} without {' and '.join(missing)}: every run writes a fresh draft of the published "
+            "warehouse (warehouse_draft) and publishes it only after the audit (published_warehouse), so select both "
+            "with what you want rebuilt (in the UI: shift-click them too; on the command line: dagster asset "
+            "materialize -m pipelines.definitions --select 'warehouse_draft,yoy_trends,published_warehouse'), or "
+            "materialize all (shufa build). To re-run the data tests alone: shufa test-data. Nothing was written.")
+
+
+class DraftWarehouse(DuckDBResource):
+    """The draft warehouse a run writes (a DuckDBResource on the draft file), which refuses, before any
+    step runs, a run that selects assets without the draft's two ends (see RUN_ENDS)."""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        refusal = selection_refusal(steps_to_execute(context))
+        if refusal:
+            raise dg.Failure(refusal)
+
+
 class RawCorpus(dg.ConfigurableResource):
     """The folder reports are dropped into, and the limits applied to each file."""
 
@@ -149,7 +191,7 @@ def build_resources(
             allow_mass_retraction=allow_mass_retraction or settings.allow_mass_retraction(),
             progress_to_stderr=progress,
         ),
-        "warehouse": DuckDBResource(database=str(settings.draft_path(published))),
+        "warehouse": DraftWarehouse(database=str(settings.draft_path(published))),
         "corrections_file": CorrectionsFile(path=str(corrections or settings.corrections_path())),
         "publication": Publication(published_path=str(published)),
         "build_lock": WarehouseBuildLock(published_path=str(published), wait=wait_for_lock),

@@ -4,7 +4,8 @@ A model declares its materialization in a leading comment (``-- materialized: ta
 ``view``; default view). Its upstream dependencies are the tables its SQL reads, found by
 parsing it with sqlglot (CTE names excluded), so adding a model is adding a file: no list to
 keep in step. Data tests live in dbt_like_sql/tests/ and follow the asset-check convention
-(``-- asset: MODEL``); see pipelines/defs/check_sql.py.
+(``-- asset: MODEL``); see pipelines/defs/check_sql.py. What the models and their columns mean, and
+the generic tests on them, are in each layer's schema.yml (pipelines/models/schema.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ class Model:
     def create_statement(self) -> str:
         kind = "TABLE" if self.materialized == "table" else "VIEW"
         return f"CREATE OR REPLACE {kind} {self.name} AS\n{self.sql}"
+
+    @property
+    def relative_path(self) -> str:
+        """The SQL file relative to the folder holding the project (the repository, for dbt_like_sql/),
+        so metadata and docs name it the same on every machine."""
+        return self.path.relative_to(self.path.parents[2]).as_posix()
 
 
 def referenced_tables(sql: str) -> frozenset[str]:
@@ -103,3 +110,14 @@ def build_model(con: duckdb.DuckDBPyConnection, model: Model) -> int:
             con.execute(f"DROP {kind} {model.name}")
     con.execute(model.create_statement())
     return con.execute(f"SELECT count(*) FROM {model.name}").fetchone()[0]
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of a built table or view, in order: what it really holds, whatever the docs say."""
+    return [(row[0], row[1]) for row in con.execute(f"DESCRIBE {name}").fetchall()]
+
+
+def first_rows(con: duckdb.DuckDBPyConnection, name: str, limit: int = 5) -> tuple[list[str], list[tuple]]:
+    """(column names, rows) of the first ``limit`` rows, for a preview."""
+    cursor = con.execute(f"SELECT * FROM {name} LIMIT {int(limit)}")
+    return [d[0] for d in cursor.description], cursor.fetchall()
