@@ -65,3 +65,27 @@ def connect_for_export(warehouse: Path | str, folder: Path) -> duckdb.DuckDBPyCo
 def quote_identifier(name: str) -> str:
     """NAME as a DuckDB identifier ("name", inner quotes doubled), for table names from our own catalog."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def build_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The build an open connection reads (build_info.build_id); None for a warehouse without one."""
+    try:
+        row = con.execute("SELECT build_id FROM build_info").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
+def file_identity(path: Path) -> tuple[int, int, int]:
+    """What identifies the published file on disk (inode, size, mtime): a build replaces the file, so
+    this changes with every publication. Take it when connecting, compare it later (build_is_current)."""
+    st = Path(path).stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def build_is_current(path: Path, identity_when_connected: tuple[int, int, int]) -> bool:
+    """Whether the warehouse file is still the one a connection opened. An open connection keeps reading
+    the build it opened after a new one is published (its file handle points to the replaced file);
+    reconnect when this is False. (A second duckdb.connect to the same path in the same process would
+    reuse the open database, so the file's identity is the way to know.)"""
+    return file_identity(path) == identity_when_connected
