@@ -94,8 +94,9 @@ QUERIES = [
     "WHERE c.name = '平阳县' AND t.indicator_code = 'legal_aid_cases' ORDER BY t.year",
     "SELECT r.rank, c.name, r.value FROM county_rankings r JOIN dim_county c ON c.code = r.county_code "
     "WHERE r.indicator_code = 'enforcement_training' AND r.year = 2023 ORDER BY r.rank LIMIT 10",
-    "SELECT c.name, r.indicator_code, r.year, r.rank_change FROM county_rankings r JOIN dim_county c "
-    "ON c.code = r.county_code WHERE r.rank_change IS NOT NULL ORDER BY r.rank_change DESC LIMIT 10",
+    "SELECT c.name, r.indicator_code, r.year, r.rank, r.n_ranked, r.rank_change, r.n_ranked_both, r.percentile_change "
+    "FROM county_rankings r JOIN dim_county c ON c.code = r.county_code WHERE r.rank_change IS NOT NULL "
+    "ORDER BY r.rank_change DESC, r.percentile_change DESC, r.year DESC LIMIT 10",
 ]
 # How a build that declined to run because another holds the warehouse says so (and one that queued).
 REFUSED = re.compile(r"another build|already (?:running|being built)|build[^\n]{0,40}in progress", re.I)

@@ -123,33 +123,117 @@ def test_yoy_trends(con):
 
 
 def test_county_rankings(con):
-    got = rows(con, "SELECT year, indicator_code, county_code, rank, n_ranked, percentile, rank_change, province_rank, province_n "
-                    f"FROM county_rankings ORDER BY indicator_code, year, rank, county_code")
+    got = rows(con, "SELECT year, indicator_code, county_code, rank, n_ranked, percentile, rank_change, percentile_change, "
+                    "n_ranked_both, province_rank, province_n FROM county_rankings ORDER BY indicator_code, year, rank, county_code")
     assert same_rows(got, [
-        (2021, DAYS, LJ, 1, 3, 1.0, None, 1, 2),  # lower_better ranks ascending
-        (2021, DAYS, PY, 2, 3, 0.5, None, 1, 1),
-        (2021, DAYS, LC, 3, 3, 0.0, None, 2, 2),
-        (2022, DAYS, LJ, 1, 1, None, 0, 1, 1),  # alone: no percentile
-        (2023, DAYS, PY, 1, 3, 1.0, None, 1, 1),
-        (2023, DAYS, LJ, 1, 3, 1.0, 0, 1, 2),  # a tie shares the best rank ...
-        (2023, DAYS, LC, 3, 3, 0.0, None, 2, 2),  # ... and the next rank is skipped
-        (2021, RATE, LJ, 1, 3, 1.0, None, 1, 2),
-        (2021, RATE, PY, 2, 3, 0.5, None, 1, 1),
-        (2021, RATE, LC, 2, 3, 0.5, None, 2, 2),
-        (2023, RATE, LJ, 1, 3, 1.0, None, 1, 2),
-        (2023, RATE, LC, 1, 3, 1.0, None, 1, 2),
-        (2023, RATE, PY, 3, 3, 0.0, None, 1, 1),
-        (2021, AID, LJ, 1, 3, 1.0, None, 1, 2),
-        (2021, AID, PY, 1, 3, 1.0, None, 1, 1),
-        (2021, AID, LC, 3, 3, 0.0, None, 2, 2),
-        (2022, AID, LJ, 1, 2, 1.0, 0, 1, 2),
-        (2022, AID, LC, 1, 2, 1.0, 2, 1, 2),  # moved up from 3rd
-        (2023, AID, PY, 1, 3, 1.0, None, 1, 1),
-        (2023, AID, LJ, 2, 3, 0.5, -1, 1, 2),
-        (2023, AID, LC, 2, 3, 0.5, -1, 1, 2),
+        (2021, DAYS, LJ, 1, 3, 1.0, None, None, None, 1, 2),  # lower_better ranks ascending
+        (2021, DAYS, PY, 2, 3, 0.5, None, None, None, 1, 1),
+        (2021, DAYS, LC, 3, 3, 0.0, None, None, None, 2, 2),
+        (2022, DAYS, LJ, 1, 1, None, None, None, 1, 1, 1),  # alone: no percentile, and no field to move in
+        (2023, DAYS, PY, 1, 3, 1.0, None, None, None, 1, 1),
+        (2023, DAYS, LJ, 1, 3, 1.0, None, None, 1, 1, 2),  # a tie shares the best rank ...
+        (2023, DAYS, LC, 3, 3, 0.0, None, None, None, 2, 2),  # ... and the next rank is skipped
+        (2021, RATE, LJ, 1, 3, 1.0, None, None, None, 1, 2),
+        (2021, RATE, PY, 2, 3, 0.5, None, None, None, 1, 1),
+        (2021, RATE, LC, 2, 3, 0.5, None, None, None, 2, 2),
+        (2023, RATE, LJ, 1, 3, 1.0, None, None, None, 1, 2),  # 2022 was masked: not ranked last year
+        (2023, RATE, LC, 1, 3, 1.0, None, None, None, 1, 2),
+        (2023, RATE, PY, 3, 3, 0.0, None, None, None, 1, 1),
+        (2021, AID, LJ, 1, 3, 1.0, None, None, None, 1, 2),
+        (2021, AID, PY, 1, 3, 1.0, None, None, None, 1, 1),
+        (2021, AID, LC, 3, 3, 0.0, None, None, None, 2, 2),
+        (2022, AID, LJ, 1, 2, 1.0, 0, 0.0, 2, 1, 2),
+        (2022, AID, LC, 1, 2, 1.0, 1, 1.0, 2, 1, 2),  # 2nd of the two in 2021 (3rd of 3), joint 1st now: +1
+        (2023, AID, PY, 1, 3, 1.0, None, None, None, 1, 1),  # not ranked in 2022
+        (2023, AID, LJ, 2, 3, 0.5, 0, -0.5, 2, 1, 2),  # 平阳县 came back above them: no movement between the two
+        (2023, AID, LC, 2, 3, 0.5, 0, -0.5, 2, 1, 2),
     ])
     # neutral indicators are never ranked
     assert rows(con, f"SELECT count(*) FROM county_rankings WHERE indicator_code = '{RECON}'") == [(0,)]
+
+
+# Rank movement, case by case, on the county_rankings model alone (run in memory on hand-made inputs).
+# Each case: the indicator's polarity, {county: {year: value}}, and the expected
+# {(county, year): (rank, n_ranked, rank_change, percentile_change, n_ranked_both)} for every row.
+RANK_MOVEMENT_CASES = {
+    "last of five, then alone: no movement": (
+        "higher_better",
+        {"甲": {2021: 50}, "乙": {2021: 40}, "丙": {2021: 30}, "丁": {2021: 20}, "戊": {2021: 10, 2022: 5}},
+        {("甲", 2021): (1, 5, None, None, None), ("乙", 2021): (2, 5, None, None, None),
+         ("丙", 2021): (3, 5, None, None, None), ("丁", 2021): (4, 5, None, None, None),
+         ("戊", 2021): (5, 5, None, None, None),
+         ("戊", 2022): (1, 1, None, None, 1)},  # the old definition said +4
+    ),
+    "counties drop out, the rest keep their order": (
+        "higher_better",
+        {"甲": {2021: 50}, "乙": {2021: 40, 2022: 45}, "丙": {2021: 30}, "丁": {2021: 20, 2022: 25}, "戊": {2021: 10}},
+        {("甲", 2021): (1, 5, None, None, None), ("乙", 2021): (2, 5, None, None, None),
+         ("丙", 2021): (3, 5, None, None, None), ("丁", 2021): (4, 5, None, None, None),
+         ("戊", 2021): (5, 5, None, None, None),
+         ("乙", 2022): (1, 2, 0, 0.25, 2), ("丁", 2022): (2, 2, 0, -0.25, 2)},  # the old definition said +1 and +2
+    ),
+    "a county joins at the top, the others keep their order": (
+        "higher_better",
+        {"甲": {2021: 50, 2022: 50}, "乙": {2021: 40, 2022: 40}, "丙": {2022: 90}},
+        {("甲", 2021): (1, 2, None, None, None), ("乙", 2021): (2, 2, None, None, None),
+         ("丙", 2022): (1, 3, None, None, None),  # not ranked last year
+         ("甲", 2022): (2, 3, 0, -0.5, 2), ("乙", 2022): (3, 3, 0, 0.0, 2)},
+    ),
+    "overtaking among the counties of both years, a newcomer aside": (
+        "higher_better",
+        {"甲": {2021: 30, 2022: 20}, "乙": {2021: 20, 2022: 10}, "丙": {2021: 10, 2022: 30}, "丁": {2022: 99}},
+        {("甲", 2021): (1, 3, None, None, None), ("乙", 2021): (2, 3, None, None, None),
+         ("丙", 2021): (3, 3, None, None, None),
+         ("丁", 2022): (1, 4, None, None, None),
+         ("丙", 2022): (2, 4, 2, 0.6667, 3), ("甲", 2022): (3, 4, -1, -0.6667, 3),
+         ("乙", 2022): (4, 4, -1, -0.5, 3)},
+    ),
+    "lower is better: ranked ascending in both years": (
+        "lower_better",
+        {"甲": {2021: 5, 2022: 2}, "乙": {2021: 3, 2022: 4}},
+        {("乙", 2021): (1, 2, None, None, None), ("甲", 2021): (2, 2, None, None, None),
+         ("甲", 2022): (1, 2, 1, 1.0, 2), ("乙", 2022): (2, 2, -1, -1.0, 2)},
+    ),
+    "ties share the best common rank": (
+        "higher_better",
+        {"甲": {2021: 10, 2022: 8}, "乙": {2021: 10, 2022: 6}, "丙": {2021: 5, 2022: 8}},
+        {("甲", 2021): (1, 3, None, None, None), ("乙", 2021): (1, 3, None, None, None),
+         ("丙", 2021): (3, 3, None, None, None),
+         ("甲", 2022): (1, 3, 0, 0.0, 3), ("丙", 2022): (1, 3, 2, 1.0, 3), ("乙", 2022): (3, 3, -2, -1.0, 3)},
+    ),
+    "a year missing between: the year before is not last year": (
+        "higher_better",
+        {"甲": {2021: 10, 2023: 30}, "乙": {2021: 20, 2023: 20}},
+        {("乙", 2021): (1, 2, None, None, None), ("甲", 2021): (2, 2, None, None, None),
+         ("甲", 2023): (1, 2, None, None, None), ("乙", 2023): (2, 2, None, None, None)},
+    ),
+}
+
+
+def _rankings_of(polarity: str, values: dict[str, dict[int, float]]) -> dict:
+    """county_rankings built by its own SQL file over an in-memory warehouse holding only VALUES."""
+    from pipelines.models.project import PROJECT_DIR, build_model, load_model
+
+    names = sorted(values)
+    codes = {name: f"99{i:04d}" for i, name in enumerate(names)}
+    with duckdb.connect() as memory:
+        memory.execute("CREATE TABLE dim_indicator (code VARCHAR, polarity VARCHAR)")
+        memory.execute("INSERT INTO dim_indicator VALUES ('指标', ?)", [polarity])
+        memory.execute("CREATE TABLE dim_county (code VARCHAR, province VARCHAR)")
+        memory.executemany("INSERT INTO dim_county VALUES (?, '某省')", [[codes[n]] for n in names])
+        memory.execute("CREATE TABLE indicator_values (year INTEGER, indicator_code VARCHAR, county_code VARCHAR, value DOUBLE)")
+        memory.executemany("INSERT INTO indicator_values VALUES (?, '指标', ?, ?)",
+                           [[year, codes[name], value] for name, by_year in values.items() for year, value in by_year.items()])
+        build_model(memory, load_model(PROJECT_DIR / "marts" / "county_rankings.sql", "marts"))
+        got = memory.execute("SELECT county_code, year, rank, n_ranked, rank_change, percentile_change, n_ranked_both "
+                             "FROM county_rankings").fetchall()
+    by_code = {code: name for name, code in codes.items()}
+    return {(by_code[code], year): tuple(rest) for code, year, *rest in got}
+
+
+@pytest.mark.parametrize("polarity, values, expected", RANK_MOVEMENT_CASES.values(), ids=RANK_MOVEMENT_CASES.keys())
+def test_rank_change_is_measured_among_counties_ranked_both_years(polarity, values, expected):
+    assert _rankings_of(polarity, values) == expected
 
 
 def test_county_scorecard(con):

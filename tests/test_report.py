@@ -3,22 +3,27 @@ and opened in headless Chromium to see that the charts really draw."""
 
 from __future__ import annotations
 
+import base64
+import csv
 import dataclasses
+import io
 import re
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from html import unescape
 from pathlib import Path
 
 import duckdb
 import pytest
+from builders import write_txt
 from PIL import Image
 
 from pipelines.report import (AmbiguousCountyError, CountyWithoutDataError, UnknownCountyError, load_profile,
                               write_report)
 from pipelines.report.profile import split_evidence
-from pipelines.report.render import SERIES_COLOUR, format_figure
+from pipelines.report.render import SERIES_COLOUR, fit_title, format_figure
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -127,7 +132,7 @@ def test_page_shows_known_figures_and_their_source_files(pingyang):
     assert "平阳县 法治建设数据概览" in page
     assert "平阳县2023年法治政府建设年度报告.pdf" in page
     assert "县长2021年度述法报告.pdf" in page  # filed under 其他/, found by its text
-    assert re.search(r"page \d+, paragraph \d+", page)  # pdf locations
+    assert re.search(r"第\d+页，第\d+段", page)  # pdf locations, in the words a Chinese reader uses
     assert "合同(协议)合法性审查" in page
 
 
@@ -225,3 +230,145 @@ def test_a_cjk_font_is_installed_for_the_browser():
         pytest.skip("no chromium / fontconfig here")
     families = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
     assert families.strip(), "no Chinese font for Chromium: apt-get install -y fonts-wqy-zenhei"
+
+
+# ---------------------------------------------------------------------------------------------
+# peers: the province median, ranks within the province, comparable rank movement, the CSV
+
+# Four counties the sample does not have: three in 浙江 (so a province median over several counties) and
+# one alone in 安徽. 泰顺县 reports only in 2022, so in 2023 文成县 is 2nd of 3 after being 3rd of 4 - and
+# no movement among the counties ranked both years.
+PEER_CORPUS = {
+    "苍南县/2022.txt": ["苍南县2022年法治政府建设年度报告", "全年办理法律援助案件320件。", "组织开展执法人员培训1200人次。"],
+    "苍南县/2023.txt": ["苍南县2023年法治政府建设年度报告", "全年办理法律援助案件330件。", "组织开展执法人员培训1300人次。"],
+    "文成县/2022.txt": ["文成县2022年法治政府建设年度报告", "全年办理法律援助案件150件。", "组织开展执法人员培训700人次。",
+                        "行政机关负责人出庭应诉率达92%。", "全年收到行政复议申请30件。"],
+    "文成县/2023.txt": ["文成县2023年法治政府建设年度报告", "全年办理法律援助案件260件。", "组织开展执法人员培训900人次。",
+                        "行政机关负责人出庭应诉率达96%。", "全年收到行政复议申请45件。"],
+    "泰顺县/2022.txt": ["泰顺县2022年法治政府建设年度报告", "全年办理法律援助案件200件。"],
+    "黟县/2022.txt": ["黟县2022年法治政府建设年度报告", "全年办理法律援助案件90件。"],
+    "黟县/2023.txt": ["黟县2023年法治政府建设年度报告", "全年办理法律援助案件100件。"],
+}
+WENCHENG, YIXIAN = "330328", "341023"
+AID, TRAINING, RATE = "legal_aid_cases", "enforcement_training", "court_appearance_rate"
+
+
+@pytest.fixture(scope="module")
+def peers(tmp_path_factory) -> Path:
+    from pipelines.build import build
+
+    root = tmp_path_factory.mktemp("peers")
+    for name, lines in PEER_CORPUS.items():
+        (root / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
+        write_txt(root / "raw" / name, lines)
+    summary = build(root / "raw", root / "warehouse.duckdb")
+    assert summary.success, summary.failure
+    return root / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="module")
+def wencheng(peers):
+    with duckdb.connect(str(peers), read_only=True) as con:
+        return load_profile(con, WENCHENG)
+
+
+@pytest.fixture(scope="module")
+def wencheng_page(peers, tmp_path_factory) -> str:
+    return write_report(peers, WENCHENG, tmp_path_factory.mktemp("peer-reports")).read_text("utf-8")
+
+
+@pytest.mark.parametrize("indicator, year, median, n", [
+    (AID, 2022, 200, 3),  # 320, 150, 200: the three 浙江 counties (this one included), not 安徽's 90
+    (AID, 2023, 295, 2),  # 330 and 260: an even count takes the mean of the middle two
+    (TRAINING, 2022, 950, 2),
+    (RATE, 2023, 96, 1),  # no other county in the province reported it
+])
+def test_each_figure_has_its_province_median_and_count(wencheng, indicator, year, median, n):
+    figure = next(f for f in wencheng.figures if (f.indicator_code, f.year) == (indicator, year))
+    assert (figure.province_median, figure.province_n_values) == (median, n)
+
+
+@pytest.mark.parametrize("year, rank, n_ranked, rank_change, n_ranked_both, province_rank, province_n", [
+    (2022, 3, 4, None, None, 3, 3),  # no 2021 here: nothing to move from
+    (2023, 2, 3, 0, 3, 2, 2),  # 3rd of 4 then 2nd of 3 only because 泰顺县 left: no movement
+])
+def test_ranks_are_comparable_across_years_and_placed_in_the_province(
+        wencheng, year, rank, n_ranked, rank_change, n_ranked_both, province_rank, province_n):
+    got = next(r for r in wencheng.ranks if (r.indicator_code, r.year) == (AID, year))
+    assert (got.rank, got.n_ranked, got.rank_change, got.n_ranked_both, got.province_rank, got.province_n) == (
+        rank, n_ranked, rank_change, n_ranked_both, province_rank, province_n)
+
+
+def test_page_shows_medians_peer_ranks_and_comparable_movement(wencheng_page):
+    page = unescape(wencheng_page)
+    assert "省中位 200（3县）" in page and "省中位 295（2县）" in page
+    assert "省内仅本县" in page  # the rate: a median over the county alone would only repeat its value
+    assert "省内 3 / 3" in page and "省内 2 / 2" in page
+    assert "两年均有排名的3个县中名次未变" in page  # 2023's tooltip: rank_change 0, not the naive +1
+    assert "▲1" not in page
+
+
+def test_rank_charts_plot_the_percentile_labelled_rank_of_n(wencheng_page):
+    charts = re.findall(r'<svg class="chart chart-rank".*?</svg>', wencheng_page, flags=re.S)
+    chart = next(c for c in charts if "<title>法律援助案件</title>" in c)
+    assert ">3/4<" in chart and ">2/3<" in chart
+    assert ">100%<" in chart and ">0%<" in chart  # a percentile axis, the same whatever n is
+    assert "百分位 33%" in chart and "百分位 50%" in chart
+
+
+def test_page_says_when_the_warehouse_was_built(peers, wencheng_page):
+    with duckdb.connect(str(peers), read_only=True) as con:
+        (finished,) = con.execute("SELECT max(finished_at) FROM ingest_runs").fetchone()
+    beijing = finished + timedelta(hours=8)
+    assert f"数据构建于<b>{beijing:%Y-%m-%d %H:%M}（北京时间）</b>" in wencheng_page
+
+
+def _csv_of(page: str) -> tuple[str, bytes]:
+    link = re.search(r'<a class="download" id="download" href="data:text/csv;charset=utf-8;base64,([^"]+)" '
+                     r'download="([^"]+)"', page)
+    assert link, "no CSV download link"
+    return unescape(link.group(2)), base64.b64decode(link.group(1))
+
+
+def test_the_table_downloads_as_csv_with_a_bom_for_excel(wencheng, wencheng_page):
+    name, data = _csv_of(wencheng_page)
+    assert name == "330328-文成县-数据.csv"
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data[3:].decode("utf-8"))))
+    assert len(rows) == len(wencheng.figures) == 8
+    aid_2023 = next(r for r in rows if r["指标代码"] == AID and r["年份"] == "2023")
+    assert aid_2023["县级行政区"] == "文成县" and aid_2023["数值"] == "260"
+    assert (aid_2023["省内中位数"], aid_2023["省内有数值县数"]) == ("295", "2")
+    assert (aid_2023["排名"], aid_2023["参与排名县数"], aid_2023["排名变化（两年均有排名的县中）"]) == ("2", "3", "0")
+    assert (aid_2023["省内排名"], aid_2023["省内参与排名县数"]) == ("2", "2")
+    assert aid_2023["类别"] == "公共法律服务" and aid_2023["评价方向"] == "越高越好"
+    assert aid_2023["原文"] == "全年办理法律援助案件260件。"
+    neutral = next(r for r in rows if r["指标代码"] == "reconsideration_received" and r["年份"] == "2022")
+    assert neutral["排名"] == "" and neutral["评价方向"] == "中性（不排名）"
+
+
+def _visible_text(page: str) -> str:
+    """What a reader sees: the page without its tags, style, the grey codes and the data: URI."""
+    page = re.sub(r"<style>.*?</style>|<code class=\"code\">.*?</code>", " ", page, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_page_speaks_chinese(wencheng_page):
+    text = _visible_text(wencheng_page)
+    for label in ("综合得分", "指标趋势", "排名", "全部数据", "出处", "报告来源", "报告", "数据项", "数据构建于",
+                  "公共法律服务", "行政复议", "越高越好", "中性（不排名）", "下载全部数据"):
+        assert label in text, label
+    english = set(re.findall(r"[A-Za-z]{3,}", text)) - {"shufa", "report", "text", "CSV", "txt"}
+    assert not english, english  # category codes, polarity codes and English headings are gone
+    assert '<code class="code">legal_service</code>' in wencheng_page  # the SQL code, small and grey
+
+
+def test_a_county_alone_in_its_province_says_so(peers, tmp_path):
+    page = unescape(write_report(peers, YIXIAN, tmp_path).read_text("utf-8"))
+    assert "省内仅本县" in page and "省中位" not in page
+    assert "省内 1 / 1" in page
+
+
+def test_long_chart_titles_are_shortened_not_the_unit():
+    assert fit_title("法律援助案件", 10) == "法律援助案件"
+    assert fit_title("法律援助挽回经济损失(取得利益)", 10) == "法律援助挽回经济损…"

@@ -1,7 +1,8 @@
 """County profiles: ``shufa report --county NAME_OR_CODE`` writes one standalone HTML page per county.
 
 ``profile`` reads the data (SQL in ``sql/``), ``render`` turns it into HTML with inline SVG charts,
-``fonts`` makes matplotlib draw Chinese labels for the notebooks.
+``fonts`` makes matplotlib draw Chinese labels for the notebooks, ``labels`` gives the Chinese words for the
+codes the warehouse stores (categories, polarity, coverage status) to the page and the notebook alike.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from pathlib import Path
 
 from .connection import connect_read_only
 from .profile import (AmbiguousCountyError, CountyLookupError, CountyWithoutDataError, UnknownCountyError,
-                      load_profile, resolve_county)
+                      county_with_most_data, load_profile, resolve_county)
 
 DEFAULT_OUT_DIR = Path("data/reports")  # relative to the working directory, like the other defaults
 
 __all__ = [
     "DEFAULT_OUT_DIR", "AmbiguousCountyError", "CountyLookupError", "CountyWithoutDataError", "ReportOutputError",
-    "UnknownCountyError", "check_output_folder", "connect_read_only", "load_profile", "resolve_county",
+    "UnknownCountyError", "check_output_folder", "connect_read_only", "county_with_most_data", "load_profile",
+    "resolve_county",
     "report_file_name", "write_report",
 ]
 

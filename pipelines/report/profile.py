@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from datetime import datetime
 from importlib.resources import files
 
 import duckdb
@@ -68,7 +69,7 @@ class Evidence:
     anchor: str  # the HTML id: ev-<indicator>-<year>
     file_name: str
     path: str
-    location: str  # "page 2, paragraph 6", "table 1, row 3, column 2", ...
+    location: str  # "第2页，第6段", "表1第3行第2列", ...
     section_path: tuple[str, ...]
     char_start: int  # in the document's normalised text (what `shufa text FILE` prints)
     char_end: int
@@ -98,6 +99,8 @@ class Figure:
     abs_change: float | None
     pct_change: float | None
     improved: bool | None
+    province_median: float | None  # median of the province's counties with a known value that year (this one included)
+    province_n_values: int  # how many counties that median is over
     source: str  # extracted | corrected (an analyst's value from the corrections file)
     correction_author: str | None
     correction_note: str | None
@@ -106,13 +109,23 @@ class Figure:
 
 @dataclass(frozen=True)
 class Rank:
+    """One row of county_rankings. rank_change is measured among the n_ranked_both counties ranked both
+    last year and this year, so it compares across years; rank alone must be read with n_ranked."""
+
     indicator_code: str
     name_zh: str
+    category: str
+    polarity: str
     year: int
     rank: int
     n_ranked: int
     percentile: float | None
     rank_change: int | None
+    percentile_change: float | None
+    n_ranked_both: int | None
+    province: str | None
+    province_rank: int
+    province_n: int
 
 
 @dataclass(frozen=True)
@@ -133,6 +146,7 @@ class CountyProfile:
     figures: list[Figure]
     ranks: list[Rank]
     scorecard: list[ScorecardYear]
+    built_at: datetime | None  # when the warehouse was built (UTC; ingest_runs), None when no build is recorded
 
     @property
     def years(self) -> list[int]:
@@ -189,16 +203,25 @@ def resolve_county(con: duckdb.DuckDBPyConnection, name_or_code: str) -> County:
     return county
 
 
+def county_with_most_data(con: duckdb.DuckDBPyConnection) -> County:
+    """The county with the most indicator values here: a sensible default when nobody named one, on any
+    warehouse (a notebook that names a sample county fails on a warehouse of other counties)."""
+    found = _rows(con, "county_with_most_data")
+    if not found:
+        raise CountyWithoutDataError("this warehouse has no indicator values for any county: build it from reports first")
+    return resolve_county(con, found[0]["county_code"])
+
+
 def _location(row: dict) -> str:
-    """Where a block sits, in the words a reader would use to find it in the original file."""
+    """Where a block sits, in the words a (Chinese) reader would use to find it in the original file."""
     parts = []
     if row["page"] is not None:
-        parts.append(f"page {row['page']}")
+        parts.append(f"第{row['page']}页")
     if row["table_no"] is not None:
-        parts.append(f"table {row['table_no']}, row {row['row_no']}, column {row['col_no']}")
+        parts.append(f"表{row['table_no']}第{row['row_no']}行第{row['col_no']}列")
     elif row["paragraph"] is not None:
-        parts.append(f"paragraph {row['paragraph']}")
-    return ", ".join(parts) or "location not recorded"
+        parts.append(f"第{row['paragraph']}段")
+    return "，".join(parts) or "位置未记录"
 
 
 def split_evidence(evidence: str, block_text: str, span_start: int, span_end: int,
@@ -246,8 +269,14 @@ def _figure(row: dict) -> Figure:
     return _from_row(Figure, row, evidence=evidence)
 
 
+def built_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the warehouse was built (UTC), from its latest ingest_runs row: a page must say how fresh it is."""
+    return _rows(con, "built_at")[0]["built_at"]
+
+
 def load_profile(con: duckdb.DuckDBPyConnection, name_or_code: str) -> CountyProfile:
-    """The county NAME_OR_CODE means, with its reports, figures (and evidence), ranks and scorecard."""
+    """The county NAME_OR_CODE means, with its reports, figures (and evidence), ranks, scorecard and the
+    warehouse's build time."""
     county = resolve_county(con, name_or_code)
     code = county.code
     return CountyProfile(
@@ -256,4 +285,5 @@ def load_profile(con: duckdb.DuckDBPyConnection, name_or_code: str) -> CountyPro
         figures=[_figure(r) for r in _rows(con, "figures", county_code=code)],
         ranks=[_from_row(Rank, r) for r in _rows(con, "rankings", county_code=code)],
         scorecard=[_from_row(ScorecardYear, r) for r in _rows(con, "scorecard", county_code=code)],
+        built_at=built_at(con),
     )
