@@ -99,8 +99,8 @@ def run_build(raw: Path, warehouse: Path, label: str) -> dict:
 
 
 def readme_queries() -> list[str]:
-    """The example queries in the README, as analysts would paste them."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The example queries of docs/analysts.md, as analysts would paste them."""
+    text = (ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
     return [re.sub(r"\s+", " ", q).strip() for q in re.findall(r'shufa query "(SELECT.*?)"', text, re.DOTALL)]
 
 

@@ -156,7 +156,7 @@ def test_allow_files_lets_sql_read_and_write_files(warehouse, tmp_path):
 def test_allow_files_is_documented():
     result = run("query", "--help")
     assert result.returncode == 0 and "--allow-files" in result.stdout
-    assert "--allow-files" in (REPO / "README.md").read_text("utf-8")
+    assert "--allow-files" in (REPO / "docs" / "analysts.md").read_text("utf-8")
 
 
 def test_test_data_runs_on_the_locked_connection(warehouse):
