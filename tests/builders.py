@@ -147,3 +147,16 @@ def sample_without_tool_made(dest: Path | None = None) -> Path | list[Path]:
     shutil.copytree(SAMPLE, dest, ignore=lambda folder, names: [
         n for n in names if (Path(folder) / n).relative_to(SAMPLE).as_posix() in slow])
     return dest
+
+
+def build_corpus(root: Path, corpus: dict[str, list[str]]) -> Path:
+    """Write ``corpus`` (path under raw/ -> its lines) as txt reports under ``root``/raw, build it into
+    ``root``/warehouse.duckdb and return the warehouse."""
+    from pipelines.build import build
+
+    for name, lines in corpus.items():
+        (root / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
+        write_txt(root / "raw" / name, lines)
+    summary = build(root / "raw", root / "warehouse.duckdb")
+    assert summary.success, summary.failure
+    return root / "warehouse.duckdb"

@@ -13,7 +13,7 @@ import matplotlib
 import nbclient
 import nbformat
 import pytest
-from builders import write_txt
+from builders import build_corpus
 
 from pipelines.report.fonts import PROBE_TEXT, has_glyphs, use_cjk_font
 
@@ -77,15 +77,7 @@ def executed(warehouse, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def other_warehouse(tmp_path_factory) -> Path:
-    from pipelines.build import build
-
-    root = tmp_path_factory.mktemp("other-corpus")
-    for name, lines in OTHER_CORPUS.items():
-        (root / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
-        write_txt(root / "raw" / name, lines)
-    summary = build(root / "raw", root / "warehouse.duckdb")
-    assert summary.success, summary.failure
-    return root / "warehouse.duckdb"
+    return build_corpus(tmp_path_factory.mktemp("other-corpus"), OTHER_CORPUS)
 
 
 @pytest.fixture(scope="module")

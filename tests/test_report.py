@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from builders import write_txt
+from builders import build_corpus
 from PIL import Image
 
 from pipelines.report import (AmbiguousCountyError, CountyWithoutDataError, UnknownCountyError, load_profile,
@@ -255,15 +255,7 @@ AID, TRAINING, RATE = "legal_aid_cases", "enforcement_training", "court_appearan
 
 @pytest.fixture(scope="module")
 def peers(tmp_path_factory) -> Path:
-    from pipelines.build import build
-
-    root = tmp_path_factory.mktemp("peers")
-    for name, lines in PEER_CORPUS.items():
-        (root / "raw" / name).parent.mkdir(parents=True, exist_ok=True)
-        write_txt(root / "raw" / name, lines)
-    summary = build(root / "raw", root / "warehouse.duckdb")
-    assert summary.success, summary.failure
-    return root / "warehouse.duckdb"
+    return build_corpus(tmp_path_factory.mktemp("peers"), PEER_CORPUS)
 
 
 @pytest.fixture(scope="module")
