@@ -152,6 +152,7 @@ class _Spans:
         return k > 0 and self._reach[k - 1] > pos
 
 
+@lru_cache(maxsize=4096)  # the same few numerals (一, 两, 三十…) recur in every document
 def _chinese_value(span: str) -> int | float | None:
     """cn2an's reading of a numeral span (everyday or 大写), or None when it is not a number.
 
@@ -193,11 +194,24 @@ def _written_digits(text: str) -> int:
     return len(text.replace(".", "").replace("-", "").lstrip("0"))
 
 
+_PREFIX_PATTERNS: dict[int, tuple[object, re.Pattern]] = {}
+
+
+def _prefix_pattern(options) -> re.Pattern:
+    """One compiled alternation of ``options`` in their order: a regex tries alternatives in order, so its
+    match at a position is the first option that starts there, as a loop of startswith would find, in
+    one call instead of one per option. Cached per options object (the rules' lists live for the process)."""
+    cached = _PREFIX_PATTERNS.get(id(options))
+    if cached is None or cached[0] is not options:
+        cached = (options, re.compile("|".join(re.escape(option) for option in options) or "(?!)"))
+        _PREFIX_PATTERNS[id(options)] = cached
+    return cached[1]
+
+
 def _match_prefix(text: str, pos: int, options) -> str | None:
-    for option in options:
-        if text.startswith(option, pos):
-            return option
-    return None
+    """The first of ``options`` (in order) that ``text`` has at ``pos``."""
+    match = _prefix_pattern(options).match(text, pos)
+    return match.group() if match else None
 
 
 @dataclass
@@ -380,11 +394,7 @@ def _within_bounds(q: Quantity, too_long: bool, r: Rules) -> Quantity:
 def _not_a_chinese_figure(text: str, number: _Number, r: Rules) -> bool:
     """Chinese-numeral spans that are words, not figures, whatever follows them."""
     start, span = number.start, text[number.start : number.end]
-    if any(
-        text.startswith(decoy, i) and i <= start < i + len(decoy)
-        for decoy in r.chinese_decoys
-        for i in range(max(0, start - len(decoy) + 1), start + 1)
-    ):
+    if _in_a_decoy(text, start):
         return True  # 一次性, 千家万户
     if len(span) == 1 and span in r.financial_numerals:
         return True  # 队伍, 陆续, 拾遗: one 大写 character alone is a word; 大写 figures are longer (贰万, 伍拾)
@@ -420,6 +430,24 @@ def _alternative_unit_at(text: str, pos: int, r: Rules) -> str:
     """A parenthesised alternative unit right after the unit, 场(次) or 件(次), to take into the span."""
     match = re.match(r"\(([^()]{1,4})\)", text[pos : pos + 6])
     return match.group() if match and match.group(1) in r.units else ""
+
+
+@lru_cache(maxsize=1)
+def _decoy_pattern() -> tuple[re.Pattern, int]:
+    """The decoy words, longest first, as one alternation, and the longest one's length."""
+    decoys = sorted((d for d in rules().chinese_decoys if d), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, decoys)) or "(?!)"), max(map(len, decoys), default=0)
+
+
+def _in_a_decoy(text: str, start: int) -> bool:
+    """Whether the character at ``start`` lies inside a decoy word (一次性, 千家万户). At each position that
+    could begin one, the longest decoy there is tried: a shorter one starting there cannot reach further."""
+    pattern, longest = _decoy_pattern()
+    for i in range(max(0, start - longest + 1), start + 1):
+        match = pattern.match(text, i)
+        if match is not None and match.end() > start:
+            return True
+    return False
 
 
 def _match_prefix_reverse(text: str, pos: int, options) -> str | None:
