@@ -71,7 +71,8 @@ sample: $(VENV)/.installed-dev
 #   make bench  speed: the sample corpus (bench/results/speed.json), each reader and OCR pages/s
 #               (bench/results/readers.json), then 11,000+ generated reports
 #               outside the repo (SHUFA_BENCH_DIR, default /tmp/shufa-bench): full, no-op and 1%-changed
-#               builds, the bare-parsing floor, query latency -> bench/results/scale.json (~15 min on 2 cores)
+#               builds, the bare-parsing floor, query latency, a full build of twice the corpus (memory)
+#               -> bench/results/scale.json (~40 min on 2 cores)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/readers.py

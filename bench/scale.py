@@ -9,8 +9,10 @@
    python-docx paragraphs and cells, a txt decode), on as many processes as the build uses: the floor
    (taken before and after the builds, and averaged: this machine's speed drifts by tens of percent);
 3. runs `shufa build` into an empty warehouse (full build), again with nothing changed (no-op,
-   median of --repeats), and after rewriting 1% of the reports with new figures;
+   median of --repeats), and after rewriting 1% of the reports with new figures; each build verbose,
+   so that where its time went (reading, extraction, writing, each step) is recorded too;
 4. times the README's example queries on the built warehouse (median of 20, in process);
+5. builds a corpus twice as large (twice the years) from empty, to show peak memory staying flat;
 
 and writes every figure, with the machine, to bench/results/scale.json. Peak memory is the
 largest resident set of any one process of the build (the build or one of its parsing workers).
@@ -45,6 +47,7 @@ TARGETS = {
     "change_1pct_share_of_full_max": 0.10,
     "full_over_floor_max": 1.5,
     "query_ms_max": 100.0,
+    "peak_rss_mib_max": 1024,
 }
 
 
@@ -81,10 +84,39 @@ def time_floor(paths: list[str], workers: int) -> float:
     return seconds
 
 
-def run_build(raw: Path, warehouse: Path, label: str) -> dict:
-    """One `shufa build` subprocess: wall seconds, peak RSS (largest process, MiB), its ingest_runs row."""
+PARSING_LINE = re.compile(r"parsing: ([\d.]+) worker-s reading, ([\d.]+) worker-s extracting .*?([\d.]+) s writing "
+                          r"(\d+) batch\(es\) of Parquet, ([\d.]+) MB")
+LOADING_LINE = re.compile(r"loading: ([\d.]+) s into the draft")
+STEP_LINE = re.compile(r" - (\S+) - STEP_SUCCESS - Finished execution of step \"(\S+)\" in ([\d.]+)(ms|s|m)")
+
+
+def _shares(output: str, workers: int, seconds: float) -> dict:
+    """Where a verbose build's time went: worker-seconds reading and extracting (per worker: the wall
+    time they stand for), writing and loading the batches, and each Dagster step's wall time."""
+    parsing, loading = PARSING_LINE.search(output), LOADING_LINE.search(output)
+    if not parsing or not loading:
+        return {}
+    read_s, extract_s, write_s, batches, mb = (float(g) for g in parsing.groups())
+    steps: dict[str, float] = {}
+    for *_, step, value, unit in STEP_LINE.findall(output):
+        steps[step] = round(float(value) * {"ms": 0.001, "s": 1, "m": 60}[unit], 2)
+    return {
+        "reading_worker_seconds": round(read_s, 1), "extraction_worker_seconds": round(extract_s, 1),
+        "extraction_over_reading": round(extract_s / read_s, 3),
+        "reading_share": round(read_s / workers / seconds, 3), "extraction_share": round(extract_s / workers / seconds, 3),
+        "batch_writing_seconds": round(write_s, 1), "loading_seconds": float(loading.group(1)),
+        "writing_share": round((write_s + float(loading.group(1))) / seconds, 3),
+        "batches": int(batches), "batch_mb": mb,
+        "per_batch_core_seconds": round((read_s + extract_s) / batches, 2) if batches else None,
+        "step_seconds": steps,
+    }
+
+
+def run_build(raw: Path, warehouse: Path, label: str, workers: int = 1) -> dict:
+    """One verbose `shufa build` subprocess: wall seconds, peak RSS (largest process, MiB), and where the
+    time went (see _shares)."""
     start = time.perf_counter()
-    process = subprocess.Popen([str(SHUFA), "build", "--raw", str(raw), "--warehouse", str(warehouse)],
+    process = subprocess.Popen([str(SHUFA), "build", "--verbose", "--raw", str(raw), "--warehouse", str(warehouse)],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -93,9 +125,10 @@ def run_build(raw: Path, warehouse: Path, label: str) -> dict:
     if process.returncode != 0:
         raise SystemExit(f"{label}: shufa build failed ({process.returncode}):\n{output[-3000:]}")
     peak_mib = usage.ru_maxrss / 1024  # Linux: the largest of the process and its waited-for descendants
-    first = output.strip().splitlines()[0] if output.strip() else ""
-    print(f"  {label}: {seconds:.1f} s, peak {peak_mib:.0f} MiB — {first}", flush=True)
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_mib)}
+    last = next((line for line in reversed(output.splitlines()) if line.startswith("this run:")), "")
+    shares = _shares(output, workers, seconds)
+    print(f"  {label}: {seconds:.1f} s, peak {peak_mib:.0f} MiB — {last} {shares}", flush=True)
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_mib), **({"where_the_time_went": shares} if shares else {})}
 
 
 def readme_queries() -> list[str]:
@@ -132,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=Path(default_dir), help="where the corpus and warehouse go")
     parser.add_argument("--years", type=int, nargs="+", default=[2021, 2022, 2023, 2024])
     parser.add_argument("--repeats", type=int, default=3, help="no-op builds to take the median of")
+    parser.add_argument("--no-double", action="store_true",
+                        help="skip the full build of a corpus twice as large (twice the years) that shows memory staying flat")
     parser.add_argument("--floor-only", action="store_true",
                         help="only time bare parsing (to pair with a build under farm-bench --vs)")
     args = parser.parse_args(argv)
@@ -148,13 +183,22 @@ def main(argv: list[str] | None = None) -> int:
 
     for stale in warehouse.parent.glob("warehouse*"):
         stale.unlink()
-    full = run_build(raw, warehouse, "full build")
+    full = run_build(raw, warehouse, "full build", workers)
     counts = warehouse_counts(warehouse)
     noops = [run_build(raw, warehouse, f"no-op build {i + 1}") for i in range(args.repeats)]
     changed = change_share(raw, files, args.years, 0.01, revision=f"rev{time.time_ns()}")
-    change = run_build(raw, warehouse, f"build after {len(changed)} reports changed")
+    change = run_build(raw, warehouse, f"build after {len(changed)} reports changed", workers)
     queries = time_queries(warehouse)
     floor_after = time_floor(paths, workers)  # the machine's speed drifts: the floor is taken on both sides
+    double = None
+    if not args.no_double:  # twice the years, so twice the reports: peak memory must not follow
+        years2 = list(range(min(args.years) - len(args.years), max(args.years) + 1))
+        files2 = ensure_corpus(args.dir / "raw2x", years2, workers)
+        warehouse2 = args.dir / "warehouse2x" / "warehouse.duckdb"
+        for stale in warehouse2.parent.glob("warehouse*"):
+            stale.unlink()
+        double = {"documents": len(files2), "years": years2,
+                  **run_build(args.dir / "raw2x", warehouse2, f"full build of {len(files2)} reports", workers)}
     floor = (floor_before + floor_after) / 2
 
     noop_seconds = statistics.median(n["seconds"] for n in noops)
@@ -170,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         "floor_docs_per_second": round(len(files) / floor, 1),
         "full_build": {**full, "docs_per_second": round(len(files) / full["seconds"], 1)},
         "full_over_floor": round(full["seconds"] / floor, 2),
+        "full_build_2x": double,
+        "peak_rss_2x_over_1x": round(double["peak_rss_mib"] / full["peak_rss_mib"], 2) if double else None,
         "warehouse_rows": counts,
         "noop_builds": noops,
         "noop_seconds_median": noop_seconds,
@@ -183,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         "change_1pct_share_of_full_max": result["change_1pct"]["share_of_full"] < TARGETS["change_1pct_share_of_full_max"],
         "full_over_floor_max": result["full_over_floor"] <= TARGETS["full_over_floor_max"],
         "query_ms_max": all(q["median_ms"] < TARGETS["query_ms_max"] for q in queries),
+        "peak_rss_mib_max": max(full["peak_rss_mib"], (double or full)["peak_rss_mib"]) <= TARGETS["peak_rss_mib_max"],
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

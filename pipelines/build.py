@@ -1,7 +1,9 @@
 """Run the Dagster assets in process and summarise what the warehouse now holds.
 
 ``shufa build`` calls this. It materializes the same assets and checks ``dagster dev``
-shows, with resources pointing at the folders given on the command line.
+shows, with resources pointing at the folders given on the command line. With
+SHUFA_EXECUTOR=multiprocess or dask, the parse job (defs/parse/jobs.py) runs first on that
+executor and fills the batch store, and the build then only loads what it parsed.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ telemetry:
 """
 
 
-def _instance() -> dg.DagsterInstance:
+def _instance(persistent: bool = False) -> dg.DagsterInstance:
     """The Dagster instance the run is recorded in: settings.dagster_home() (the one the UI reads), or
-    memory only when run history is off."""
+    memory only when run history is off (a throw-away folder if ``persistent``: the multiprocess
+    and Dask executors need an instance their processes can open)."""
     home = settings.dagster_home()
     if home is None:
-        return dg.DagsterInstance.ephemeral()
+        return dg.DagsterInstance.local_temp() if persistent else dg.DagsterInstance.ephemeral()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():  # shufa runs offline, in government networks: no telemetry, no welcome banner
@@ -53,18 +56,50 @@ def _lock_refusal(result) -> str | None:
     return None
 
 
+PARSED_RESOURCES = ("raw_corpus", "publication", "parsed_batches")
+
+
+def _absolute(config: dict) -> dict:
+    """A resource's config with its path made absolute: the parse job's workers may run elsewhere."""
+    return {k: str(Path(v).resolve()) if k.endswith("path") else v for k, v in config.items()}
+
+
+def _parse_first(instance: dg.DagsterInstance, resources: dict, log_level: str) -> str | None:
+    """Run the parse job on SHUFA_EXECUTOR's executor; why it failed, or None."""
+    from .defs.parse.jobs import reconstructable_parse_job
+
+    kind = settings.executor()
+    if kind == "dask":
+        import dask
+
+        dask.config.set({"distributed.worker.daemon": False})  # a local cluster's workers start parsing processes
+    run_config = {
+        "resources": {name: {"config": _absolute(resources[name].model_dump())} for name in PARSED_RESOURCES},
+        "loggers": {"console": {"config": {"log_level": log_level}}},
+    }
+    with dg.execute_job(reconstructable_parse_job(settings.parse_shards(), kind), instance, run_config=run_config) as result:
+        if result.success:
+            return None
+        return "\n".join(f"{e.step_key}: {_root_cause(e.step_failure_data.error)}" for e in result.all_events
+                         if e.is_step_failure and e.step_failure_data.error is not None) or "the parse job failed"
+
+
 def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING", full_refresh: bool = False,
           progress: bool = False, wait: bool = False, allow_mass_retraction: bool = False,
           corrections: Path | None = None) -> BuildSummary:
     """One run of every asset and check. Another build of ``warehouse`` running makes it wait
     (``wait``) or return at once with ``locked`` set."""
     definitions = defs()
-    with _instance() as instance:
+    resources = build_resources(raw_dir, warehouse, full_refresh=full_refresh, progress=progress, wait_for_lock=wait,
+                                allow_mass_retraction=allow_mass_retraction, corrections=corrections)
+    with _instance(persistent=settings.executor() != "in_process") as instance:
+        if settings.executor() != "in_process":
+            failure = _parse_first(instance, resources, log_level)
+            if failure:
+                return BuildSummary(success=False, failure=f"parse job ({settings.executor()}): {failure}")
         result = dg.materialize(
             [*definitions.assets, *definitions.asset_checks],
-            resources=build_resources(raw_dir, warehouse, full_refresh=full_refresh, progress=progress,
-                                      wait_for_lock=wait, allow_mass_retraction=allow_mass_retraction,
-                                      corrections=corrections),
+            resources=resources,
             instance=instance,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             raise_on_error=False,

@@ -67,6 +67,19 @@ def _shown(arg: str) -> str:
     return os.fsencode(arg).decode("utf-8", "backslashreplace")
 
 
+def _executor_refusal() -> str | None:
+    """Why SHUFA_EXECUTOR cannot be used, or None."""
+    import importlib.util
+
+    try:
+        kind = settings.executor()
+    except ValueError as exc:
+        return str(exc)
+    if kind == "dask" and importlib.util.find_spec("dagster_dask") is None:
+        return "SHUFA_EXECUTOR=dask needs dagster-dask: pip install -e '.[dask]'"
+    return None
+
+
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another build holds the warehouse; try again later
 
 
@@ -78,6 +91,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     warehouse = args.warehouse or settings.warehouse_path()
     if not raw.is_dir():
         print(f"shufa build: raw folder {raw} does not exist (use --raw DIR or set SHUFA_RAW)", file=sys.stderr)
+        return 2
+    refusal = _executor_refusal()
+    if refusal:
+        print(f"shufa build: {refusal}", file=sys.stderr)
         return 2
     started = time.perf_counter()
     corrections = args.corrections or settings.corrections_path()

@@ -54,6 +54,13 @@ def draft_path(published: Path) -> Path:
     return published.with_name(f"{published.stem}.draft-{os.getpid()}{published.suffix}")
 
 
+def batch_dir(published: Path) -> Path:
+    """The batch store parsed documents pass through (warehouse/batch_store.py): SHUFA_BATCH_DIR (a
+    folder every parsing worker can write, for a distributed parse job), else a folder beside the
+    published warehouse."""
+    return Path(os.environ.get("SHUFA_BATCH_DIR") or published.with_name(f"{published.stem}.batches"))
+
+
 def draft_pattern(published: Path) -> str:
     """A glob for every build's draft of ``published`` (and its .wal), for clearing killed builds' leftovers."""
     return f"{published.stem}.draft-*{published.suffix}*"
@@ -120,3 +127,28 @@ def worker_memory_mb() -> int:
     from .ingest.worker_limits import DEFAULT_WORKER_MEMORY_MB
 
     return int(os.environ.get("SHUFA_WORKER_MEMORY_MB", DEFAULT_WORKER_MEMORY_MB))
+
+
+EXECUTORS = ("in_process", "multiprocess", "dask")
+
+
+def executor() -> str:
+    """Where parsing runs (SHUFA_EXECUTOR): ``in_process`` (default: the build's own pool of parsing
+    processes), ``multiprocess`` (a parse job, a process per shard) or ``dask`` (a parse job on a
+    Dask cluster, see dask_scheduler). The warehouse steps always run in the build's process."""
+    kind = os.environ.get("SHUFA_EXECUTOR", "in_process").strip().lower().replace("-", "_")
+    if kind not in EXECUTORS:
+        raise ValueError(f"SHUFA_EXECUTOR={kind!r}: use one of {', '.join(EXECUTORS)}")
+    return kind
+
+
+def dask_scheduler() -> str | None:
+    """The Dask scheduler a parse job's shards go to (SHUFA_DASK_SCHEDULER=tcp://host:8786); unset,
+    a local cluster of SHUFA_WORKERS worker processes (one per core) is started for the job."""
+    return os.environ.get("SHUFA_DASK_SCHEDULER") or None
+
+
+def parse_shards() -> int:
+    """How many shards a parse job splits the files to read into (SHUFA_PARSE_SHARDS): the units of
+    work an executor spreads out. The default suits a few machines; raise it for a bigger cluster."""
+    return int(os.environ.get("SHUFA_PARSE_SHARDS", 8))

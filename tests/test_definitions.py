@@ -26,7 +26,8 @@ def test_definitions_hold_the_raw_layer():
     checks = {c.name for a in definitions.asset_checks for c in a.check_keys}
     assert {"documents_have_their_blocks", "files_point_to_documents", "admin_divisions_complete",
             "facts_reference_known_keys", "facts_values_in_range", "facts_have_provenance"} <= checks
-    assert set(definitions.resources) == {"raw_corpus", "warehouse", "publication", "build_lock", "corrections_file"}
+    assert set(definitions.resources) == {"raw_corpus", "warehouse", "publication", "build_lock", "corrections_file",
+                                           "parsed_batches"}
     assert {"warehouse_draft", "published_warehouse", "indicator_values", "county_scorecard"} <= keys
 
 

@@ -3,33 +3,30 @@ build: it becomes an ingest_errors row and every other document is extracted and
 
 from __future__ import annotations
 
-import time
-
 import duckdb
+import hostile_extraction
+import pytest
 from builders import write_txt
 
-import pipelines.warehouse.extraction_layer as extraction_layer
+import pipelines.defs.ingest.assets as ingest_assets
+import pipelines.extract.from_file as from_file
 from pipelines.build import build
 
-REAL_EXTRACT = extraction_layer.extract_blocks
 
-
-def hostile_extract(blocks, year):
-    text = "".join(b.text for b in blocks)
-    if "爆炸" in text:
-        raise OverflowError("int too large to convert to float")
-    if "漫长" in text:
-        time.sleep(30)
-    return REAL_EXTRACT(blocks, year)
-
-
-def test_failing_and_slow_documents_become_errors_and_the_rest_is_published(tmp_path, monkeypatch):
+@pytest.mark.parametrize("where", ["read_worker", "from_stored_blocks"])
+def test_failing_and_slow_documents_become_errors_and_the_rest_is_published(tmp_path, monkeypatch, where):
+    """A file read this run is extracted in the worker that read it; a stored document (the
+    extractor changed) from its stored blocks in the build's own process: both paths fail alike."""
     raw = tmp_path / "raw"
     raw.mkdir()
     write_txt(raw / "江宁区2023.txt", ["南京市江宁区2023年法治政府建设年度报告", "全年办理法律援助案件31件。"])
     write_txt(raw / "溧水区2023.txt", ["南京市溧水区2023年法治政府建设年度报告", "爆炸性的一句：全年办理法律援助案件17件。"])
     write_txt(raw / "高淳区2023.txt", ["南京市高淳区2023年法治政府建设年度报告", "漫长的一句：全年办理法律援助案件9件。"])
-    monkeypatch.setattr(extraction_layer, "extract_blocks", hostile_extract)
+    if where == "read_worker":
+        monkeypatch.setattr(ingest_assets, "ingest_and_extract", hostile_extraction.ingest_and_extract)
+    else:  # nothing is extracted while reading: the extraction step finds every document to do
+        monkeypatch.setattr(ingest_assets, "ingest_and_extract", hostile_extraction.ingest_only)
+        monkeypatch.setattr(from_file, "extract_blocks", hostile_extraction.hostile_extract)
     monkeypatch.setenv("SHUFA_TIMEOUT_S", "2")
     warehouse = tmp_path / "w.duckdb"
     for _ in range(2):  # a rerun keeps the errors (extraction is not repeated) and duplicates nothing

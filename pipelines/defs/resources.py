@@ -17,6 +17,7 @@ from pydantic import PrivateAttr
 
 from .. import settings
 from ..ingest.document import MiB, ReadLimits
+from ..warehouse.batch_store import BatchStore
 from ..warehouse.build_lock import BuildLock
 
 
@@ -96,6 +97,16 @@ class RawCorpus(dg.ConfigurableResource):
             timeout_s=self.timeout_s, ocr=self.ocr, ocr_page_s=self.ocr_page_s, ocr_max_pages=self.ocr_max_pages,
             convert_timeout_s=self.convert_timeout_s,
         )
+
+
+class ParsedBatches(dg.ConfigurableResource):
+    """The batch store parsed documents pass through on their way to the warehouse (batch_store.py)."""
+
+    path: str
+
+    @property
+    def store(self) -> BatchStore:
+        return BatchStore(Path(self.path))
 
 
 class CorrectionsFile(dg.ConfigurableResource):
@@ -192,6 +203,7 @@ def build_resources(
             progress_to_stderr=progress,
         ),
         "warehouse": DraftWarehouse(database=str(settings.draft_path(published))),
+        "parsed_batches": ParsedBatches(path=str(settings.batch_dir(published))),
         "corrections_file": CorrectionsFile(path=str(corrections or settings.corrections_path())),
         "publication": Publication(published_path=str(published)),
         "build_lock": WarehouseBuildLock(published_path=str(published), wait=wait_for_lock),

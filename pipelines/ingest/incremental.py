@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
@@ -60,6 +62,10 @@ class Plan:
     removed: set[str]  # paths of the last run that are gone
     retried: set[str] = field(default_factory=set)  # failed, unchanged, but transiently: read again
 
+
+# Files scheduled ahead per parsing process: enough that no process waits for work, few enough that
+# the documents parsed ahead of their turn stay a handful (see read_files).
+IN_FLIGHT_PER_WORKER = 4
 
 # Failures that say nothing about the file's content: a time limit hit on a busy night, a
 # permission fixed since (which changes ctime, not mtime). Such files are read again every run.
@@ -121,6 +127,7 @@ class ReadResult:
     files: dict[str, str] = field(default_factory=dict)  # path -> doc_id, for every file read this run
     failures: list[FailedFile] = field(default_factory=list)
     known_content: int = 0  # files whose content was already stored (renames, copies, touched files)
+    from_store: int = 0  # documents parsed before (batch store), not parsed again
 
 
 def _sha256(path: Path) -> str:
@@ -141,11 +148,19 @@ def read_files(
     progress: Callable[[int, int, object], None] | None = None,
     reader: Callable[..., IngestedDocument | FailedFile] = ingest_file,
     worker_memory_bytes: int = DEFAULT_WORKER_MEMORY_MB * MiB,
+    sink: Callable[[IngestedDocument], object] | None = None,
+    stored: Mapping[tuple[str, str], object] | None = None,
+    extract_s: float = 0.0,
 ) -> ReadResult:
     """Hash the files, parse the ones with new content in worker processes, each under ``timeout_s``.
 
     ``reader`` is what a worker runs per file (a module-level function, so that it can be sent to
-    a process); the pipeline always uses ``ingest_file``. Each worker's address space is capped at
+    a process); the pipeline uses ``extract.from_file.ingest_and_extract``. Each parsed document
+    goes to ``sink`` as it comes, and what the sink returns is kept in ``documents`` instead (the
+    pipeline's sink writes it to the batch store and keeps a reference), so memory does not grow
+    with the corpus. ``stored``: (doc_id, path) -> a document parsed before (the batch store's
+    index), taken instead of parsing the file again. ``extract_s``: the time a reader that also
+    extracts has for that, on top of each file's reading allowance. Each worker's address space is capped at
     ``worker_memory_bytes`` (0: no cap), so a file that slips past the size checks fails alone as
     ``out_of_memory`` instead of taking the machine.
     """
@@ -179,19 +194,43 @@ def read_files(
         else:
             to_parse.setdefault((doc_id, Path(f.path).suffix.lower()), []).append(f)
 
+    parsed: set[str] = set()
+    for key, files in list(to_parse.items()):
+        earlier = (stored or {}).get((key[0], files[0].path))
+        if earlier is not None:  # parsed before (a killed build, a parse job): taken from the store
+            del to_parse[key]
+            if key[0] not in parsed:
+                parsed.add(key[0])
+                result.documents.append(earlier)
+                result.from_store += 1
+            result.files.update((f.path, key[0]) for f in files)
+            done += len(files)
+            if progress:
+                progress(done, total, None)
+
     if to_parse:
         # spawn, not fork: the parent may hold threads (Dagster's) that a fork would copy half-way
-        with ProcessPool(max_workers=workers or os.cpu_count() or 1, context=multiprocessing.get_context("spawn"),
+        workers = workers or os.cpu_count() or 1
+        with ProcessPool(max_workers=workers, context=multiprocessing.get_context("spawn"),
                          initializer=limit_memory, initargs=(worker_memory_bytes,)) as pool:
-            futures = {
-                key: (files[0], pool.schedule(reader, args=(files[0].local(raw_dir), files[0].path, limits),
-                                                 timeout=limits.allowance_s(timeout_s, files[0].path)))
-                for key, files in sorted(to_parse.items(), key=lambda kv: kv[1][0].path)
-            }
-            parsed: set[str] = set()
-            for key, (first, future) in futures.items():
+            def schedule(key: tuple[str, str]) -> tuple:
+                first = to_parse[key][0]
+                allowance = limits.allowance_s(timeout_s, first.path)
+                future = pool.schedule(reader, args=(first.local(raw_dir), first.path, limits),
+                                       timeout=allowance + extract_s)
+                return key, first, allowance, future
+
+            # A bounded window of files in flight, taken in order: a parsed document waits in memory
+            # only until its turn to go to the sink, never for the whole corpus.
+            order = iter(sorted(to_parse, key=lambda k: to_parse[k][0].path))
+            window = deque(schedule(key) for key in islice(order, workers * IN_FLIGHT_PER_WORKER))
+            while window:
+                key, first, allowance, future = window.popleft()
                 doc_id = key[0]
-                outcome = _outcome(future, first, limits.allowance_s(timeout_s, first.path))
+                outcome = _outcome(future, first, allowance, extract_s)
+                del future
+                for following in islice(order, 1):
+                    window.append(schedule(following))
                 if isinstance(outcome, IngestedDocument) and outcome.doc_id != doc_id:
                     # the bytes the worker read are not the bytes hashed here: the file is being written
                     outcome = FailedFile(first.path, outcome.bytes, None, "file_changing",
@@ -200,7 +239,7 @@ def read_files(
                 if isinstance(outcome, IngestedDocument):
                     if doc_id not in parsed:  # the same bytes read under two extensions: one document
                         parsed.add(doc_id)
-                        result.documents.append(outcome)
+                        result.documents.append(sink(outcome) if sink else outcome)
                     for f in to_parse[key]:
                         result.files[f.path] = doc_id
                 else:
@@ -214,11 +253,13 @@ def read_files(
     return result
 
 
-def _outcome(future, first: FileStat, timeout_s: float) -> IngestedDocument | FailedFile:
+def _outcome(future, first: FileStat, timeout_s: float, extract_s: float = 0.0) -> IngestedDocument | FailedFile:
     try:
         return future.result()
     except FutureTimeout:
-        return FailedFile(first.path, first.size, None, "timeout", f"reading took longer than {timeout_s:g} s; the reader was stopped")
+        then = f" (and extracting {extract_s:g} s more)" if extract_s else ""
+        return FailedFile(first.path, first.size, None, "timeout",
+                          f"reading took longer than {timeout_s:g} s{then}; the reader was stopped")
     except ProcessExpired as exc:
         return FailedFile(first.path, first.size, None, "read_failed", f"the reader process died ({exc})")
     except Exception as exc:  # ingest_file never raises for bad input; this is a bug, recorded not raised

@@ -7,10 +7,14 @@ RLIMIT_AS set in each worker, the allocation fails inside the worker as a Memory
 readers turn into an ``out_of_memory`` IngestError: that file is recorded and the run goes on.
 
 RLIMIT_AS bounds address space, not resident memory: the interpreter, lxml, PDFium and thread
-stacks map a few hundred MB before any file is read, so the ceiling needs that headroom.
+stacks map a few hundred MB before any file is read, so the ceiling needs that headroom. Arrow
+(behind pandas' strings) would reserve about 1 GB of address space for its jemalloc pool the first
+time a worker builds a DataFrame, which left too little for OCR: workers use the system allocator.
 """
 
 from __future__ import annotations
+
+import os
 
 try:
     import resource
@@ -31,6 +35,7 @@ def limit_memory(max_bytes: int) -> None:
     """
     if resource is None or max_bytes <= 0 or not hasattr(resource, "RLIMIT_AS"):
         return
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # before pyarrow is first used here
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     soft = max_bytes if hard == resource.RLIM_INFINITY else min(max_bytes, hard)
     try:

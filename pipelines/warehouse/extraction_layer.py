@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 from datetime import UTC, datetime
 from operator import attrgetter
 
@@ -19,11 +20,14 @@ import duckdb
 import pandas as pd
 
 from ..extract.catalog import catalog
-from ..extract.extract import Extraction, Fact, QuantityRecord, extract_blocks, extraction_version
+from ..extract.extract import Extraction, Fact, QuantityRecord, extraction_version
+from ..extract.from_file import extract_or_reason
 from ..ingest.model import Block, Location
-from ..ingest.time_limit import TimeLimitExceeded, time_limit
 from .sql import load_sql
-from .staging import replace_in_transaction
+
+if TYPE_CHECKING:
+    from .batch_store import BatchStore
+from .staging import StoredRows, replace_in_transaction
 
 
 @dataclass
@@ -33,19 +37,6 @@ class ExtractionSummary:
     facts: int
     masked_facts: int
     failed: int = 0  # documents whose extraction raised or ran out of time
-
-
-def _extract_one(blocks: list[Block], year: int | None, timeout_s: float | None) -> Extraction | str:
-    """One document's extraction, or why it failed: a bug or a pathological text in one document
-    must cost that document its facts, never the build. The time limit is ingest's real-time
-    alarm (time_limit.py: main thread only; worker processes run there too)."""
-    try:
-        with time_limit(timeout_s):
-            return extract_blocks(blocks, year)
-    except TimeLimitExceeded:
-        return f"extraction took longer than {timeout_s:g} s; stopped"
-    except (Exception, RecursionError, MemoryError) as exc:
-        return f"extraction raised {type(exc).__name__}: {str(exc)[:200]}"
 
 
 def documents_to_extract(con: duckdb.DuckDBPyConnection, version: str) -> list[tuple[str, int | None, str | None]]:
@@ -72,8 +63,12 @@ def _columns(cls) -> list[str]:
     return [f.name for f in fields(cls)]
 
 
-def _frames(results: list[tuple[str, Extraction]], version: str, now: datetime,
-            inputs: dict[str, tuple[int | None, str | None]]) -> dict[str, pd.DataFrame]:
+def extraction_frames(outcomes: list[tuple[str, Extraction | str]], version: str, now: datetime,
+                      inputs: dict[str, tuple[int | None, str | None]]) -> dict[str, pd.DataFrame]:
+    """The quantities, indicator_facts and extractions rows of extracted documents: each outcome is
+    an Extraction or, for a document whose extraction failed, the reason (an ``extractions`` row
+    with the error and no figures). ``inputs``: doc_id -> (year, reader_version) it was extracted from."""
+    results = [(doc_id, ex) for doc_id, ex in outcomes if not isinstance(ex, str)]
     # Rows as plain tuples: dataclasses.asdict deep-copies every field and cost more than the
     # extraction itself on a full build (all fields here are plain values).
     quantity_columns, fact_columns = _columns(QuantityRecord), _columns(Fact)
@@ -87,18 +82,22 @@ def _frames(results: list[tuple[str, Extraction]], version: str, now: datetime,
         columns=["doc_id", "fact_no", *fact_columns],
     ).assign(extractor_version=version)
     extractions = pd.DataFrame(
-        [{"doc_id": doc_id, "extractor_version": version, "extracted_at": now, "quantities": len(ex.quantities),
-          "facts": len(ex.facts), "doc_year": inputs[doc_id][0], "reader_version": inputs[doc_id][1]}
-         for doc_id, ex in results],
-        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts", "doc_year", "reader_version"],
+        [(doc_id, version, now, 0 if isinstance(ex, str) else len(ex.quantities), 0 if isinstance(ex, str) else len(ex.facts),
+          inputs[doc_id][0], inputs[doc_id][1], ex if isinstance(ex, str) else None)
+         for doc_id, ex in outcomes],
+        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts", "doc_year", "reader_version",
+                 "error"],
     )
-    indicators = pd.DataFrame(
+    return {"quantities": quantities, "indicator_facts": facts, "extractions": extractions}
+
+
+def catalog_frame() -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {"code": i.code, "category": i.category, "name_zh": i.name_zh, "name_en": i.name_en, "unit": i.unit, "polarity": i.polarity}
             for i in catalog().indicators
         ]
     )
-    return {"indicator_catalog": indicators, "quantities": quantities, "indicator_facts": facts, "extractions": extractions}
 
 
 # Below this many documents, starting worker processes costs more than it saves.
@@ -108,7 +107,7 @@ BATCH_DOCUMENTS = 100
 
 def _extract_batch(batch: list[tuple[str, int | None, list[Block]]], timeout_s: float | None = None
                    ) -> list[tuple[str, Extraction | str]]:
-    return [(doc_id, _extract_one(blocks, year, timeout_s)) for doc_id, year, blocks in batch]
+    return [(doc_id, extract_or_reason(blocks, year, timeout_s)) for doc_id, year, blocks in batch]
 
 
 def extract_documents(
@@ -143,37 +142,29 @@ def extract_documents(
 
 def update_extraction_layer(
     con: duckdb.DuckDBPyConnection, progress: Callable[[int], None] | None = None, workers: int | None = None,
-    timeout_s: float | None = None,
+    timeout_s: float | None = None, store: BatchStore | None = None,
 ) -> ExtractionSummary:
-    """Extract what needs it. A document whose extraction fails keeps no facts and an
-    ``extractions`` row with the reason, which every build turns into ``ingest_errors`` rows
-    (kind ``extraction_failed``) for its files; it is retried when the extractor changes."""
+    """Extract what needs it: documents the batch ``store`` holds extracted (read this run, or by a
+    parse job) are loaded from it; the others (an extractor change, a re-dated document) are
+    extracted from their stored blocks. A document whose extraction fails keeps no facts and an
+    ``extractions`` row with the reason, which every build turns into ``ingest_errors`` rows (kind
+    ``extraction_failed``) for its files; it is retried when the extractor changes."""
     con.execute(load_sql("extraction_schema"))
     version = extraction_version()
     todo = documents_to_extract(con, version)
+    in_store = store.extracted(con, todo) if store is not None else {}
+    todo = [row for row in todo if row[0] not in in_store]
     inputs = {doc_id: (year, read_by) for doc_id, year, read_by in todo}
     blocks = load_blocks(con, list(inputs))
     outcomes = extract_documents([(doc_id, year, blocks.pop(doc_id)) for doc_id, year, _ in todo], workers, progress,
                                  timeout_s)
-    results = [(doc_id, ex) for doc_id, ex in outcomes if not isinstance(ex, str)]
-    failures = {doc_id: reason for doc_id, reason in outcomes if isinstance(reason, str)}
-    frames = _frames(results, version, datetime.now(UTC).replace(tzinfo=None), inputs)
-    failed = pd.DataFrame(
-        [{"doc_id": d, "extractor_version": version, "extracted_at": datetime.now(UTC).replace(tzinfo=None),
-          "quantities": 0, "facts": 0, "doc_year": inputs[d][0], "reader_version": inputs[d][1], "error": reason}
-         for d, reason in failures.items()],
-        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts", "doc_year", "reader_version",
-                 "error"],
-    )
-    frames["extractions"] = pd.concat([frames["extractions"].assign(error=None), failed], ignore_index=True) \
-        if len(failed) else frames["extractions"].assign(error=None)
-    replace_in_transaction(con, frames, "apply_extraction")
+    frames: dict[str, list] = {table: [frame] for table, frame in
+                               extraction_frames(outcomes, version, datetime.now(UTC).replace(tzinfo=None), inputs).items()}
+    if in_store:
+        for table in frames:
+            frames[table].append(StoredRows(*store.picked(table, in_store)))
+    replace_in_transaction(con, {"indicator_catalog": catalog_frame(), **frames}, "apply_extraction")
     con.execute(load_sql("record_extraction_in_run"))
-    facts = frames["indicator_facts"]
-    return ExtractionSummary(
-        documents=len(results),
-        quantities=len(frames["quantities"]),
-        facts=len(facts),
-        masked_facts=int(facts["masked"].sum()) if len(facts) else 0,
-        failed=len(failures),
-    )
+    done = con.execute(load_sql("extraction_counts")).fetchone()
+    return ExtractionSummary(documents=done[0] - done[4], quantities=done[1], facts=done[2], masked_facts=done[3],
+                             failed=done[4])

@@ -21,7 +21,7 @@ from ..ingest.reader_version import reader_version
 from ..metadata.detect import DocumentMetadata
 from ..metadata.version import metadata_version
 from .sql import load_sql
-from .staging import replace_in_transaction
+from .staging import StoredRows, replace_in_transaction
 
 # What metadata detection decides (DocumentMetadata's fields, flags as metadata_flags), and what it was decided from.
 METADATA_COLUMNS = [
@@ -44,6 +44,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def load_previous(con: duckdb.DuckDBPyConnection) -> Previous:
     ensure_schema(con)
+    return read_previous(con)
+
+
+def read_previous(con: duckdb.DuckDBPyConnection) -> Previous:
+    """What the warehouse behind ``con`` (which holds the raw layer; read-only will do) knows."""
     files = {p: (d, b, m) for p, d, b, m in con.execute("SELECT path, doc_id, bytes, mtime_ns FROM document_files").fetchall()}
     errors = {p: (b, m, k) for p, b, m, k in con.execute("SELECT path, bytes, mtime_ns, error_kind FROM ingest_errors").fetchall()}
     known, outdated, metadata = {}, set(), {}
@@ -127,6 +132,25 @@ def _document_row(d: IngestedDocument, now: datetime) -> dict:
     }
 
 
+def document_frame(documents: list[IngestedDocument], now: datetime) -> pd.DataFrame:
+    """The ``documents`` rows of parsed documents."""
+    return pd.DataFrame([_document_row(d, now) for d in documents], columns=DOCUMENT_COLUMNS)
+
+
+def block_frame(documents: list[IngestedDocument]) -> pd.DataFrame:
+    """The ``document_blocks`` rows of parsed documents."""
+    return pd.DataFrame(
+        [
+            (d.doc_id, b.block_no, b.kind, b.location.page, b.location.paragraph, b.location.table,
+             b.location.row, b.location.col, list(b.section_path), b.text,
+             list(b.location.bbox) if b.location.bbox else None, b.confidence)
+            for d in documents
+            for b in d.parsed.blocks
+        ],
+        columns=BLOCK_COLUMNS,
+    )
+
+
 def metadata_to_rederive(raw_dir: Path, stats: list[FileStat], files: dict[str, str], parsed: set[str],
                          previous: Previous) -> dict[str, MetadataInputs]:
     """doc_id -> its metadata inputs now, for each stored document held by a file present now (not
@@ -169,21 +193,14 @@ def rederive_metadata(con: duckdb.DuckDBPyConnection, todo: dict[str, MetadataIn
 
 def apply_raw_changes(con: duckdb.DuckDBPyConnection, stats: list[FileStat], plan: Plan, read: ReadResult,
                       summary: RunSummary, started_at: datetime, finished_at: datetime,
-                      rederived: pd.DataFrame | None = None) -> None:
+                      parsed: dict[str, StoredRows], rederived: pd.DataFrame | None = None) -> None:
+    """Write the run: ``parsed`` holds the ``documents`` and ``document_blocks`` rows of the documents
+    parsed this run, in the batch store (see batch_store.BatchStore.picked)."""
     by_path = {s.path: s for s in stats}
     files = {**plan.unchanged, **read.files}
     frames = {
-        "documents": pd.DataFrame([_document_row(d, finished_at) for d in read.documents], columns=DOCUMENT_COLUMNS),
-        "document_blocks": pd.DataFrame(
-            [
-                (d.doc_id, b.block_no, b.kind, b.location.page, b.location.paragraph, b.location.table,
-                 b.location.row, b.location.col, list(b.section_path), b.text,
-                 list(b.location.bbox) if b.location.bbox else None, b.confidence)
-                for d in read.documents
-                for b in d.parsed.blocks
-            ],
-            columns=BLOCK_COLUMNS,
-        ),
+        "documents": parsed["documents"],
+        "document_blocks": parsed["document_blocks"],
         "document_files": pd.DataFrame(
             [(p, doc_id, by_path[p].size, by_path[p].mtime_ns) for p, doc_id in sorted(files.items())],
             columns=["path", "doc_id", "bytes", "mtime_ns"],

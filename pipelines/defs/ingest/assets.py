@@ -5,20 +5,24 @@ document without its blocks, or an error list from another run, would be a lie. 
 changed since the last run is read (see pipelines/ingest/incremental.py).
 """
 
+import time
 from datetime import UTC, datetime
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from ...build_state import build_fingerprint
+from ...extract.from_file import ingest_and_extract
 from ...ingest.corpus import FailedFile
 from ...ingest.document import MiB
 from ...ingest.incremental import FileStat, plan_run, read_files, stat_folder
+from ...warehouse.batch_store import BatchWriter
 from ...warehouse.raw_layer import (
     apply_raw_changes, load_previous, metadata_to_rederive, rederive_metadata, summarise_run,
 )
+from ...warehouse.staging import StoredRows
 from ..progress import ProgressLine
-from ..resources import CorrectionsFile, RawCorpus, warehouse_connection
+from ..resources import CorrectionsFile, ParsedBatches, RawCorpus, warehouse_connection
 
 GROUP = "ingest"
 DRAFT = ["warehouse_draft"]
@@ -70,7 +74,7 @@ def _refuse_mass_retraction(active_before: set[str], active_now: set[str], root,
     ],
 )
 def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehouse: DuckDBResource,
-              corrections_file: CorrectionsFile):
+              corrections_file: CorrectionsFile, parsed_batches: ParsedBatches):
     root = raw_corpus.root
     if not root.is_dir():
         raise dg.Failure(f"raw folder {root} does not exist (set --raw or SHUFA_RAW)")
@@ -84,10 +88,22 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
     seen = {s.path for s in stats}
     stats += [FileStat(p, *previous.files[p][1:]) for p in sorted(plan.unchanged) if p not in seen]  # kept, unlisted
     context.log.info(f"{len(stats)} files: {len(plan.unchanged)} unchanged, {len(plan.to_read)} to read, {len(plan.removed)} removed")
+    store = parsed_batches.store
+    batches = BatchWriter(store)  # parsed documents leave memory a batch at a time
     read = read_files(root, plan.to_read, previous.to_reuse(raw_corpus.full_refresh), raw_corpus.limits(),
                       raw_corpus.workers or None,
                       raw_corpus.timeout_s, _Progress(context, raw_corpus.progress_to_stderr),
-                      worker_memory_bytes=raw_corpus.worker_memory_mb * MiB)
+                      reader=ingest_and_extract, worker_memory_bytes=raw_corpus.worker_memory_mb * MiB,
+                      sink=batches.add, stored=store.index(), extract_s=raw_corpus.timeout_s)
+    batches.flush()
+    if read.documents:
+        context.log.info(f"parsing: {batches.read_s:.1f} worker-s reading, {batches.extract_s:.1f} worker-s extracting "
+                         f"({batches.extract_s / max(batches.read_s, 1e-9):.0%} of reading), "
+                         f"{batches.write_s:.1f} s writing {len(batches.written)} batch(es) of Parquet, "
+                         f"{batches.bytes / 1e6:.1f} MB")
+    if read.from_store:
+        context.log.info(f"{read.from_store} document(s) taken from the batch store {store.root} (parsed before: "
+                         "a parse job, or a build that did not finish)")
     read.failures.extend(scan.refused)
     _refuse_mass_retraction(active_before, set(plan.unchanged.values()) | set(read.files.values()), root,
                             raw_corpus.allow_mass_retraction)
@@ -100,13 +116,19 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
         if len(rederived):
             context.log.info(f"metadata derived again for {len(rederived)} stored document(s) (sidecar, manifest "
                              "or metadata detection changed)")
-        apply_raw_changes(con, stats, plan, read, summary, started, _now(), rederived)
+        batch_of = {d.doc_id: d.batch for d in read.documents}
+        parsed = {table: StoredRows(*store.picked(table, batch_of)) for table in ("documents", "document_blocks")}
+        loading = time.perf_counter()
+        apply_raw_changes(con, stats, plan, read, summary, started, _now(), parsed, rederived)
+        context.log.info(f"loading: {time.perf_counter() - loading:.1f} s into the draft")
 
     run = {k: v for k, v in summary.__dict__.items() if k != "run_id"}
     yield dg.MaterializeResult(asset_key="documents", metadata={
+        "read_worker_seconds": round(batches.read_s, 2), "extract_worker_seconds": round(batches.extract_s, 2),
+        "batch_write_seconds": round(batches.write_s, 2),
         "parsed": summary.documents_parsed, "reparsed": summary.documents_reparsed,
         "metadata_rederived": summary.metadata_rederived, "retracted": summary.documents_retracted})
     yield dg.MaterializeResult(asset_key="document_files", metadata={"files": len(plan.unchanged) + len(read.files)})
-    yield dg.MaterializeResult(asset_key="document_blocks", metadata={"blocks_added": sum(len(d.parsed.blocks) for d in read.documents)})
+    yield dg.MaterializeResult(asset_key="document_blocks", metadata={"blocks_added": sum(d.blocks for d in read.documents)})
     yield dg.MaterializeResult(asset_key="ingest_errors", metadata={"failed_files": summary.failed_files})
     yield dg.MaterializeResult(asset_key="ingest_runs", metadata=run)

@@ -7,11 +7,12 @@ the previous warehouse published and says which tests failed.
 """
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from ...models.project import load_models
 from ..audit import run_audit
-from ..resources import Publication, WarehouseBuildLock
+from ..resources import ParsedBatches, Publication, WarehouseBuildLock
 
 GROUP = "publish"
 SOURCE_TABLES = ["admin_divisions", "documents", "document_files", "document_blocks", "ingest_errors", "ingest_runs",
@@ -29,7 +30,8 @@ def warehouse_draft(publication: Publication, build_lock: WarehouseBuildLock) ->
     deps=SOURCE_TABLES + [m.name for m in load_models()],
     description="The audited warehouse analysts read: the draft, once every data test passes, moved over atomically.",
 )
-def published_warehouse(context: dg.AssetExecutionContext, warehouse: DuckDBResource, publication: Publication):
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: DuckDBResource, publication: Publication,
+                        parsed_batches: ParsedBatches):
     context.log.info(f"auditing the draft {publication.draft}")
     results = run_audit(warehouse)
     failed = [r for r in results if not r.passed and r.severity == "error"]
@@ -43,6 +45,9 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: DuckDBReso
         )
     context.log.info(f"audit passed ({len(results)} tests); publishing to {publication.published}")
     publication.publish()
+    with duckdb.connect(str(publication.published), read_only=True) as con:
+        pruned = parsed_batches.store.prune(con)  # what the published warehouse now holds whole
     return dg.MaterializeResult(
-        metadata={"published": str(publication.published), "tests_passed": len(results) - len(warned), "warnings": len(warned)}
+        metadata={"published": str(publication.published), "tests_passed": len(results) - len(warned), "warnings": len(warned),
+                  "batches_pruned": pruned}
     )

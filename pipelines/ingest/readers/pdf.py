@@ -6,13 +6,17 @@ right margin, this line is indented, or it starts a numbered heading. Running he
 footers are dropped: the first or last line of a page that, on most pages, sits at the same
 height with the same text (figures may differ only where they count the pages), and a page
 number ("第 3 页", "- 3 -") opening or closing a page. A body line that merely looks alike on
-every page ("全年办理法律援助案件N件" with a different N) is kept. Tables
-pdfplumber finds become cell blocks, and their text is kept out of the paragraphs.
+every page ("全年办理法律援助案件N件" with a different N) is kept. Ruled tables, found as
+pdfplumber finds them, become cell blocks, and their text is kept out of the paragraphs.
 
-Two engines: pypdfium2 (PDFium) reads the text and character boxes of a page in a few
-milliseconds; pdfplumber's layout and table analysis takes tens. So pages with drawings
-(ruled tables) go to pdfplumber and plain text pages to PDFium; both produce the same line
-records, and everything after that is shared.
+Two engines: pypdfium2 (PDFium) parses the document and reads a page in a few milliseconds;
+pdfplumber (on pdfminer) re-reads a page in tens to hundreds. A plain text page is read from
+PDFium's text lines. A page with drawings (a ruled table, perhaps) is read as pdfplumber reads it
+— its tables' cells, and its text lines outside them — but from PDFium's path objects and
+characters, handed to pdfplumber's own table and text functions (pdf_tables.py); only a page
+pdf_tables cannot be sure of (rotated, drawings inside a form, a decision within rounding of a
+tolerance, ...) is read by pdfplumber itself. All produce the same line records, and everything
+after that is shared.
 
 Scans: given OCR options, a page whose text layer has fewer than MIN_CHARS_PER_PAGE characters
 (page numbers aside) but which shows an image or drawings is rendered and OCR'd (ocr.py), each
@@ -42,6 +46,7 @@ from ..model import Location, RawBlock, ReadResult
 from ..normalize import normalize_text
 from ..sections import heading_level
 from ..time_limit import TimeLimitExceeded, time_limit
+from . import pdf_tables
 from .ocr_options import OcrOptions
 
 # A document with fewer visible characters than this is treated as having no text layer.
@@ -52,7 +57,7 @@ MIN_CHARS_PER_PAGE = 10
 # The error kind of a PDF that was OCR'd and still has (almost) no text: a photo, a blank scan
 # (told apart from no_text_layer: a PDF that was not OCR'd).
 OCR_NO_TEXT_KIND = "ocr_no_text"
-# A page with at least this many vector path objects may hold a ruled table: pdfplumber reads it.
+# A page with at least this many vector path objects may hold a ruled table: read as pdfplumber reads it.
 MIN_PATHS_FOR_TABLES = 4
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–~\s]*\d{1,4}[-—–~\s]*|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|page\s*\d+)$",
@@ -80,7 +85,7 @@ class _Line:
 
 
 def _open(data: bytes) -> pdfplumber.PDF:
-    """pdfplumber's view of a document PDFium has already opened (for its pages with tables)."""
+    """pdfplumber's view of a document PDFium has already opened (for pages pdf_tables cannot read)."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         _ = pdf.pages  # forces the page tree to be read, where damage usually shows
@@ -98,19 +103,27 @@ def _open(data: bytes) -> pdfplumber.PDF:
         raise IngestError("corrupt_file", f"PDF cannot be parsed: {type(exc).__name__}: {exc}") from exc
 
 
-def _outside(bboxes):
-    def keep(obj) -> bool:
-        x = (obj["x0"] + obj["x1"]) / 2
-        y = (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in bboxes)
-
-    return keep
-
-
 def _page_items(page, page_no: int, table_counter: list[int]) -> list[tuple[float, object]]:
-    """(top, item) pairs for one page: _Line objects and lists of table-cell RawBlocks."""
-    items: list[tuple[float, object]] = []
+    """(top, item) pairs for one page read by pdfplumber: _Line objects and lists of table-cell RawBlocks."""
     tables = page.find_tables()
+    text_page = page.filter(pdf_tables.outside([t.bbox for t in tables])) if tables else page
+    return _items(tables, text_page.extract_text_lines(return_chars=True), page_no, table_counter)
+
+
+def _drawn_page_items(page, page_no: int, table_counter: list[int]) -> list[tuple[float, object]] | None:
+    """_page_items of a PDFium page, from PDFium's paths and characters (pdf_tables.py); None when
+    pdf_tables cannot be sure pdfplumber would read the page the same way."""
+    content = pdf_tables.read_page(page)
+    found = None if content is None else pdf_tables.tables_and_lines(content)
+    if found is None:
+        return None
+    tables, lines = found
+    return _items(tables, lines, page_no, table_counter)
+
+
+def _items(tables, lines: list[dict], page_no: int, table_counter: list[int]) -> list[tuple[float, object]]:
+    """(top, item) pairs of a page's pdfplumber tables and its text lines outside them, in page order."""
+    items: list[tuple[float, object]] = []
     for table in tables:
         table_counter[0] += 1
         cells: list[RawBlock] = []
@@ -125,8 +138,7 @@ def _page_items(page, page_no: int, table_counter: list[int]) -> list[tuple[floa
                         )
                     )
         items.append((table.bbox[1], cells))
-    text_page = page.filter(_outside([t.bbox for t in tables])) if tables else page
-    for line in text_page.extract_text_lines(return_chars=True):
+    for line in lines:
         chars = [c for c in line["chars"] if c["text"].strip()]
         if not chars:
             continue
@@ -324,9 +336,11 @@ def _read_pdf(data: bytes, ocr: OcrOptions | None = None) -> ReadResult:
         pages_items: list[list[tuple[float, object]]] = []
         for index in range(len(document)):
             page = document[index]
-            if _has_drawings(page):  # a ruled table, perhaps: pdfplumber finds its cells
-                plumber = plumber or _open(data)
-                items = _page_items(plumber.pages[index], index + 1, table_counter)
+            if _has_drawings(page):  # a ruled table, perhaps: found as pdfplumber finds it
+                items = _drawn_page_items(page, index + 1, table_counter)
+                if items is None:  # a page pdf_tables cannot read for sure: pdfplumber reads it
+                    plumber = plumber or _open(data)
+                    items = _page_items(plumber.pages[index], index + 1, table_counter)
             else:
                 items = _pdfium_lines(page, index + 1)
             if ocr is not None and _text_chars(items) < MIN_CHARS_PER_PAGE and _has_graphics(page):

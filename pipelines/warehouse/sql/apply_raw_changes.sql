@@ -1,7 +1,7 @@
 -- Apply one run's changes to the raw layer from the staged tables:
 --   incoming_documents, incoming_document_blocks  content parsed this run: new, or stored and read again
 --                                                 (--full, a new reader version), which replaces the stored
---                                                 rows and keeps the first ingestion time
+--                                                 rows and keeps the first ingestion time (else: the run's)
 --   incoming_document_metadata                    stored documents' metadata derived again from their text
 --   incoming_document_files                       every report file present now, and its document
 --   incoming_ingest_errors                        failures found this run
@@ -14,7 +14,7 @@ SELECT doc_id, ingested_at FROM documents WHERE doc_id IN (SELECT doc_id FROM in
 DELETE FROM document_blocks WHERE doc_id IN (SELECT doc_id FROM reparsed);
 DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM reparsed);
 INSERT INTO documents BY NAME
-SELECT i.* REPLACE (coalesce(r.ingested_at, i.ingested_at) AS ingested_at)
+SELECT i.* REPLACE (coalesce(r.ingested_at, (SELECT finished_at FROM incoming_ingest_runs)) AS ingested_at)
 FROM incoming_documents AS i LEFT JOIN reparsed AS r USING (doc_id);
 INSERT INTO document_blocks BY NAME SELECT * FROM incoming_document_blocks;
 

@@ -1,0 +1,199 @@
+"""Parsed documents on their way to the warehouse: Parquet files, one folder per batch, keyed by content.
+
+Parsing (and OCR) is the part of a build that outgrows one machine. What it produces is written
+here a batch at a time, so a build's memory stays flat however large the corpus; any worker (a
+process of this build, a Dask worker on another machine) can parse any batch; and the warehouse
+steps load the batches with ``INSERT … FROM read_parquet``. A batch folder holds one Parquet file
+per table (documents, document_blocks, quantities, indicator_facts, extractions), typed like the
+warehouse tables. It appears whole or not at all (written under a temporary name, then renamed)
+and is named for what it holds (each document's content hash and path, and the versions of the
+readers, the metadata detection and the extractor), so the same work done twice lands in the
+same folder.
+
+The store is a cache, never the record: a build takes from it what matches the files it has to
+read (same content, same path, same reader and metadata versions) and parses the rest, and a
+batch whose every document the published warehouse holds is deleted after publication. Deleting
+the whole store at any time costs only parsing again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..extract.extract import extraction_version
+from ..extract.from_file import ExtractedDocument
+from ..ingest.reader_version import reader_version
+from ..metadata.version import metadata_version
+from .extraction_layer import extraction_frames
+from .raw_layer import block_frame, document_frame, ensure_schema
+from .sql import load_sql
+
+TABLES = ("documents", "document_blocks", "quantities", "indicator_facts", "extractions")
+# Documents a batch holds: big enough that a Parquet file is worth opening (and a Dask task worth
+# scheduling), small enough that the parsed documents a build holds in memory stay a few MiB.
+BATCH_DOCUMENTS = 100
+# A half-written batch older than this was left by a killed writer (a live one renames it in seconds).
+STALE_SCRATCH_S = 24 * 3600
+
+
+@dataclass
+class StoredDocument:
+    """A parsed document as the build holds it once its batch is written: where, not what."""
+
+    doc_id: str
+    path: str
+    format: str
+    blocks: int
+    batch: str = ""  # the batch folder's name, set when the batch is written
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class BatchStore:
+    """A folder of batch folders (see the module docstring)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def batches(self) -> list[str]:
+        """The complete batches, by name."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def files(self, table: str, batches: Iterable[str] | None = None) -> list[str]:
+        return [str(self.root / b / f"{table}.parquet") for b in (self.batches() if batches is None else batches)]
+
+    def write(self, documents: list[ExtractedDocument]) -> str:
+        """Write one batch of read and extracted documents; returns its name. Idempotent."""
+        key = hashlib.sha256(
+            "\n".join([reader_version(), metadata_version(), extraction_version(),
+                       *sorted(f"{d.sha256} {d.path}" for d in documents)]).encode()
+        ).hexdigest()[:24]
+        target = self.root / key
+        if target.is_dir():
+            return key
+        now = _now()
+        frames = {"documents": document_frame(documents, now), "document_blocks": block_frame(documents),
+                  **extraction_frames([(d.doc_id, d.extraction) for d in documents
+                                       if getattr(d, "extraction", None) is not None], extraction_version(), now,
+                                      {d.doc_id: (d.metadata.year, reader_version()) for d in documents})}
+        self.root.mkdir(parents=True, exist_ok=True)
+        scratch = self.root / f".{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        scratch.mkdir()
+        try:
+            with duckdb.connect() as con:  # typed like the warehouse: its own DDL, in memory
+                ensure_schema(con)
+                con.execute(load_sql("extraction_schema"))
+                for table, frame in frames.items():
+                    con.register("staged", frame)
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged")
+                    con.unregister("staged")
+                    con.execute(f"COPY {table} TO '{scratch / table}.parquet' (FORMAT parquet)")
+            os.rename(scratch, target)
+        except OSError:
+            if target.is_dir():  # another worker wrote the same batch first
+                shutil.rmtree(scratch, ignore_errors=True)
+                return key
+            raise
+        finally:
+            if scratch.exists():
+                shutil.rmtree(scratch, ignore_errors=True)
+        return key
+
+    def index(self) -> dict[tuple[str, str], StoredDocument]:
+        """(doc_id, path) -> the stored document, for every document read by this reader and metadata
+        version: what a build need not parse again."""
+        files = self.files("documents")
+        if not files:
+            return {}
+        with duckdb.connect() as con:
+            rows = con.execute(load_sql("stored_documents"),
+                               {"files": files, "reader": reader_version(), "metadata": metadata_version()}).fetchall()
+        return {(doc_id, path): StoredDocument(doc_id, path, fmt, blocks, Path(file).parent.name)
+                for doc_id, path, fmt, blocks, file in rows}
+
+    def extracted(self, con: duckdb.DuckDBPyConnection, todo: list[tuple[str, int | None, str | None]]) -> dict[str, str]:
+        """doc_id -> the batch holding its extraction, for each of ``todo`` (doc_id, year, reader_version)
+        the store holds extracted by this extractor from the same year and readers."""
+        files = self.files("extractions")
+        if not files or not todo:
+            return {}
+        con.register("todo", pd.DataFrame(todo, columns=["doc_id", "year", "reader_version"]).astype(
+            {"doc_id": "object", "reader_version": "object"}))
+        try:
+            rows = con.execute(load_sql("stored_extractions"), {"files": files, "v": extraction_version()}).fetchall()
+        finally:
+            con.unregister("todo")
+        return {doc_id: Path(file).parent.name for doc_id, file in rows}
+
+    def picked(self, table: str, batch_of: dict[str, str]) -> tuple[list[str], pd.DataFrame]:
+        """The Parquet files of ``table`` to read and the (doc_id, file) pairs to take from them, for
+        ``batch_of``: doc_id -> the batch to take it from."""
+        wanted = sorted(set(batch_of.values()))
+        files = self.files(table, wanted)
+        return files, pd.DataFrame({"doc_id": pd.Series(list(batch_of), dtype="object"),
+                                    "file": pd.Series([str(self.root / b / f"{table}.parquet") for b in batch_of.values()],
+                                                      dtype="object")})
+
+    def prune(self, con: duckdb.DuckDBPyConnection) -> int:
+        """Delete the batches the warehouse behind ``con`` holds whole (every document, read by the
+        same readers, and extracted by the same extractor), and what killed writers left half-written
+        a day or more ago; returns how many batches went."""
+        if self.root.is_dir():
+            for scratch in self.root.glob(".*"):
+                if scratch.is_dir() and time.time() - scratch.stat().st_mtime > STALE_SCRATCH_S:
+                    shutil.rmtree(scratch, ignore_errors=True)
+        files = self.files("extractions")
+        if not files:
+            return 0
+        absorbed = [Path(f).parent for (f,) in con.execute(load_sql("absorbed_batches"), {"files": files}).fetchall()]
+        for folder in absorbed:
+            shutil.rmtree(folder, ignore_errors=True)
+        return len(absorbed)
+
+
+class BatchWriter:
+    """Collects read documents and writes them to the store a batch at a time."""
+
+    def __init__(self, store: BatchStore, size: int = BATCH_DOCUMENTS):
+        self.store, self.size = store, size
+        self._pending: list[tuple[ExtractedDocument, StoredDocument]] = []
+        self.written: list[str] = []
+        # worker seconds spent reading and extracting the documents added, and the build's writing them
+        self.read_s = self.extract_s = self.write_s = 0.0
+        self.bytes = 0  # Parquet written
+
+    def add(self, document: ExtractedDocument) -> StoredDocument:
+        stored = StoredDocument(document.doc_id, document.path, document.parsed.format, len(document.parsed.blocks))
+        self.read_s += getattr(document, "read_s", 0.0)
+        self.extract_s += getattr(document, "extract_s", 0.0)
+        self._pending.append((document, stored))
+        if len(self._pending) >= self.size:
+            self.flush()
+        return stored
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        start = time.perf_counter()
+        key = self.store.write([d for d, _ in self._pending])
+        self.write_s += time.perf_counter() - start
+        self.bytes += sum(f.stat().st_size for f in (self.store.root / key).iterdir())
+        for _, stored in self._pending:
+            stored.batch = key
+        self.written.append(key)
+        self._pending = []
