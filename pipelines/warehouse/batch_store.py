@@ -24,6 +24,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,6 +68,16 @@ class BatchStore:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def _typed_tables(self) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB holding the warehouse's tables, empty, to type a batch's rows like them
+        (made once per store: its DDL cost as much as a batch's rows)."""
+        if self._con is None:
+            self._con = duckdb.connect()
+            ensure_schema(self._con)
+            self._con.execute(load_sql("extraction_schema"))
+        return self._con
 
     def batches(self) -> list[str]:
         """The complete batches, by name."""
@@ -95,14 +106,13 @@ class BatchStore:
         scratch = self.root / f".{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
         scratch.mkdir()
         try:
-            with duckdb.connect() as con:  # typed like the warehouse: its own DDL, in memory
-                ensure_schema(con)
-                con.execute(load_sql("extraction_schema"))
-                for table, frame in frames.items():
-                    con.register("staged", frame)
-                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged")
-                    con.unregister("staged")
-                    con.execute(f"COPY {table} TO '{scratch / table}.parquet' (FORMAT parquet)")
+            con = self._typed_tables()
+            for table, frame in frames.items():
+                con.execute(f"DELETE FROM {table}")
+                con.register("staged", frame)
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged")
+                con.unregister("staged")
+                con.execute(f"COPY {table} TO '{scratch / table}.parquet' (FORMAT parquet)")
             os.rename(scratch, target)
         except OSError:
             if target.is_dir():  # another worker wrote the same batch first
@@ -166,12 +176,18 @@ class BatchStore:
         return len(absorbed)
 
 
+_WRITER = ThreadPoolExecutor(1, thread_name_prefix="batch-writer")
+
+
 class BatchWriter:
-    """Collects read documents and writes them to the store a batch at a time."""
+    """Collects read documents and writes them to the store a batch at a time, in a thread of its own:
+    DuckDB writes without holding the interpreter, so the build keeps handing files to the parsing
+    processes meanwhile. ``flush`` writes what is left and waits for every batch."""
 
     def __init__(self, store: BatchStore, size: int = BATCH_DOCUMENTS):
         self.store, self.size = store, size
         self._pending: list[tuple[ExtractedDocument, StoredDocument]] = []
+        self._writing: Future | None = None  # one batch at a time: a second waits, so memory holds two at most
         self.written: list[str] = []
         # worker seconds spent reading and extracting the documents added, and the build's writing them
         self.read_s = self.extract_s = self.write_s = 0.0
@@ -183,17 +199,29 @@ class BatchWriter:
         self.extract_s += getattr(document, "extract_s", 0.0)
         self._pending.append((document, stored))
         if len(self._pending) >= self.size:
-            self.flush()
+            self._send()
         return stored
 
-    def flush(self) -> None:
-        if not self._pending:
-            return
+    def _write(self, pending: list[tuple[ExtractedDocument, StoredDocument]]) -> None:
         start = time.perf_counter()
-        key = self.store.write([d for d, _ in self._pending])
+        key = self.store.write([d for d, _ in pending])
         self.write_s += time.perf_counter() - start
         self.bytes += sum(f.stat().st_size for f in (self.store.root / key).iterdir())
-        for _, stored in self._pending:
+        for _, stored in pending:
             stored.batch = key
         self.written.append(key)
-        self._pending = []
+
+    def _wait(self) -> None:
+        if self._writing is not None:
+            self._writing.result()  # a failed write raises here
+            self._writing = None
+
+    def _send(self) -> None:
+        self._wait()
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self._writing = _WRITER.submit(self._write, pending)
+
+    def flush(self) -> None:
+        self._send()
+        self._wait()
