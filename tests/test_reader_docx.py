@@ -202,7 +202,8 @@ def test_memory_error_while_parsing_is_recorded(tmp_path, monkeypatch):
         raise MemoryError
 
     path = write_docx(tmp_path / "r.docx", ["一段正文。"])
-    monkeypatch.setattr(docx_reader.docx, "Document", exhausted)
+    monkeypatch.setattr(docx_reader.docx, "Document", exhausted)  # the python-docx route
+    monkeypatch.setattr(docx_reader, "_load_package", exhausted)  # the fast route
     with pytest.raises(IngestError) as err:
         _parse(path)
     assert err.value.kind == "out_of_memory"
