@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -19,9 +20,13 @@ class Cue:
     parts: tuple[str, ...]
     topic: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def length(self) -> int:
         return sum(len(p) for p in self.parts)
+
+    @cached_property
+    def part_set(self) -> frozenset[str]:
+        return frozenset(self.parts)
 
     @property
     def text(self) -> str:
@@ -55,6 +60,41 @@ class Indicator:
     def is_rate(self) -> bool:
         return self.unit == "%"
 
+    # Compiled once per indicator: a figure's head and the words before it are tested against these for
+    # every candidate indicator of every figure, and one search of an alternation costs less than a
+    # substring test per word.
+
+    @cached_property
+    def exclude_pattern(self) -> re.Pattern:
+        """Finds any of ``exclude``: ``pattern.search(text)`` is ``any(word in text for word in exclude)``."""
+        return _any_of(self.exclude)
+
+    @cached_property
+    def exclude_before_pattern(self) -> re.Pattern:
+        """Finds any of ``exclude_before``."""
+        return _any_of(self.exclude_before)
+
+    @cached_property
+    def _topic_beside(self) -> dict[Cue, tuple[str, ...]]:
+        return {cue: _words_beside(self.topic, cue) for cue in self.cues}
+
+    def topic_beside(self, cue: Cue | None) -> tuple[str, ...]:
+        """The topic words that are not in a word of ``cue`` (a cue naming its topic does not prove it);
+        all of them for no cue. Made once per cue of the indicator."""
+        if cue is None:
+            return self.topic
+        kept = self._topic_beside.get(cue)
+        return kept if kept is not None else _words_beside(self.topic, cue)
+
+
+def _words_beside(topic: tuple[str, ...], cue: Cue) -> tuple[str, ...]:
+    return tuple(w for w in topic if not any(w in part for part in cue.parts))
+
+
+def _any_of(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern that finds any of ``words`` (never anything for no words; an empty word is always found)."""
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -83,15 +123,58 @@ class Catalog:
                 grouped.setdefault(indicator.category, []).append(indicator)
         return {category: tuple(found) for category, found in grouped.items()}
 
+    @cached_property
+    def _parts_by_first_char(self) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+        """Each first character of a cue word -> (word, every cue word inside it), longest word first.
+
+        At a position of a text, the longest cue word starting there holds every shorter one that
+        starts there too; with the words inside it, one hit per position gives all the words the text
+        holds (see ``cue_words_in``).
+        """
+        words = sorted(self._cues_by_part, key=len, reverse=True)
+        index: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for word in words:
+            if word:
+                index.setdefault(word[0], []).append((word, frozenset(w for w in words if w in word)))
+        return {char: tuple(found) for char, found in index.items()}
+
+    def cue_words_in(self, text: str) -> set[str]:
+        """The cue words ``text`` holds: ``{part for part in cue words if part in text}``, found by reading
+        the text once (a lookup per character) instead of a substring search per word."""
+        present = {""} if "" in self._cues_by_part else set()
+        by_first = self._parts_by_first_char
+        for i, char in enumerate(text):
+            for word, inside in by_first.get(char, ()):
+                if text.startswith(word, i):
+                    present |= inside
+                    break
+        return present
+
+    @cached_property
+    def _remembered(self):
+        """``_candidates_and_cues`` remembered per text (bounded): segments such as 受理行政复议申请 recur
+        in every report, and the answer depends on the text alone."""
+        return lru_cache(maxsize=4096)(self._candidates_and_cues)
+
+    def candidate_cues(self, text: str) -> tuple[tuple[Indicator, tuple[Cue, ...]], ...]:
+        """``candidates(text)``, each with its cues whose parts all occur in ``text`` (the only cues of it
+        that can stand by a figure whose segment is ``text``), remembered."""
+        return self._remembered(text)[1]
+
     def candidates(self, text: str) -> tuple[Indicator, ...]:
         """Indicators with a cue whose parts all occur in ``text``: the only ones worth scoring.
 
-        A few hundred substring tests instead of scoring every indicator's every cue for every
+        A read of the text for its cue words instead of scoring every indicator's every cue for every
         figure; extraction spent most of its time there otherwise. Catalog order is kept.
         """
-        present = {part for part in self._cues_by_part if part in text}
+        return self._remembered(text)[0]
+
+    def _candidates_and_cues(self, text: str):
+        present = self.cue_words_in(text)
         hits = {position for part in present for position, parts in self._cues_by_part[part] if parts <= present}
-        return tuple(self.indicators[position] for position in sorted(hits))
+        candidates = tuple(self.indicators[position] for position in sorted(hits))
+        cues = tuple((ind, tuple(cue for cue in ind.cues if cue.part_set <= present)) for ind in candidates)
+        return candidates, cues
 
 
 @lru_cache(maxsize=1)

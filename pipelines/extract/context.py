@@ -21,14 +21,43 @@ from .quantities import Quantity, find_quantities, rules
 from .segments import ClauseText, TextBefore, clause_spans, occurrences, sentence_spans
 
 
+SIMPLIFIED_CACHE_CHARS = 512  # texts up to this long are remembered: headings, section paths, table cells
+
+
 def simplified(text: str) -> str:
     """Text in simplified characters for matching (出庭應訴率 → 出庭应诉率), same length as the original.
 
     OpenCC converts character by character here; should a conversion ever change the length,
-    the original is used so that spans stay valid.
+    the original is used so that spans stay valid. Short texts recur (every block of a section
+    converts the same section path; headings and boilerplate recur across documents), so their
+    conversion is remembered, in a bounded cache of a pure function.
     """
+    return _simplified_short(text) if len(text) <= SIMPLIFIED_CACHE_CHARS else _simplified(text)
+
+
+def _simplified(text: str) -> str:
     converted = t2s().convert(text)
     return converted if len(converted) == len(text) else text
+
+
+_simplified_short = lru_cache(maxsize=8192)(_simplified)
+
+
+def simplified_texts(texts: list[str]) -> list[str]:
+    """``[simplified(text) for text in texts]``, in one conversion for all of them (a document's blocks).
+
+    OpenCC replaces the longest dictionary word at each position, and no dictionary word holds a
+    newline: the texts joined by newlines convert to their conversions joined by newlines. One call
+    for a document costs far less than one per block, most of whose cost is the call's own. Texts
+    that hold a newline themselves are converted one by one, and each keeps its original when its
+    conversion would change its length, as ``simplified`` does.
+    """
+    if len(texts) < 2 or any("\n" in text for text in texts):
+        return [simplified(text) for text in texts]
+    converted = t2s().convert("\n".join(texts)).split("\n")
+    if len(converted) != len(texts):
+        return [simplified(text) for text in texts]
+    return [new if len(new) == len(old) else old for old, new in zip(texts, converted)]
 
 
 def _table_contexts(block: Block, row: list[Block], q: Quantity) -> tuple[Quantity, Context, str]:
@@ -57,6 +86,7 @@ ACTIVITY_CHARS = 160
 CARRY_CHARS = 400
 _QUOTE_MARKS = "“”\"「」『』‘’"
 _QUOTES = str.maketrans("", "", _QUOTE_MARKS)
+_ANY_QUOTE = re.compile(f"[{re.escape(_QUOTE_MARKS)}]")
 _ASIDE = re.compile(r"\((?:包括|含|包含)[^()]*\)")  # 结案(包括不予受理)86件: an aside, not the thing counted
 _RIGHT_STARTS_ELSEWHERE = ("和", "及", "与", "并", "同时", "其中", "且", "以及", "、")
 # a noun phrase does not start with an adverb or a predicate: 1235项全部实现网上可办, 39件中败诉2件
@@ -99,7 +129,7 @@ def _for_matching(text: str) -> str:
     """Words as matching sees them: quotes dropped (“一网通办”率 is 一网通办率), inclusion asides removed."""
     text = _ASIDE.sub("", text) if "(" in text else text
     # translate reads a long text slowly (a table lookup a character): only when there is a quote to drop
-    return text.translate(_QUOTES) if any(mark in text for mark in _QUOTE_MARKS) else text
+    return text.translate(_QUOTES) if _ANY_QUOTE.search(text) else text
 
 
 def _attached_right(after: str) -> str:
@@ -155,8 +185,11 @@ def _carried_from(quantities: list[Quantity], is_change: list[bool]):
     return find
 
 
-def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, str, tuple[int, int]]]:
+def figure_contexts(block: Block, rows: dict, text: str | None = None) -> list[tuple[Quantity, Context, str, tuple[int, int]]]:
     """(quantity, context for matching, evidence, sentence span) for each figure of a block.
+
+    ``text``: the block's text in simplified characters, when the caller converted its document at
+    once (``simplified_texts``).
 
     Linear in the figures of a block, and of a sentence or clause: each figure looks at its
     neighbours, at its clause and sentence (read once for all their figures: ``SharedText``,
@@ -164,8 +197,10 @@ def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, s
     figures costs no more per figure than a short one.
     """
     original = block.text
-    text = simplified(original)
+    text = simplified(original) if text is None else text
     quantities = find_quantities(text)
+    if not quantities:  # most headings, many sentences: nothing to give words to
+        return []
     if block.kind == "table_cell":
         row = rows[(block.location.page, block.location.table, block.location.row)]
         return [(*_table_contexts(block, row, q), (0, len(text))) for q in quantities]
@@ -217,14 +252,15 @@ def figure_contexts(block: Block, rows: dict) -> list[tuple[Quantity, Context, s
         k = bisect_left(subset_words, q.end)
         subset_at = subset_words[k] if k < len(subset_words) and subset_words[k] + 2 <= s_end else -1
         clause_before_previous = clauses[clause_no - 1][0] if clause_no > 0 else s_start
+        right_words = _for_matching(right)
         context = Context(
-            _for_matching(left), _for_matching(right), words(c_start, c_end),
+            _for_matching(left), right_words, words(c_start, c_end),
             words(s_start, subset_at if subset_at >= 0 else s_end), section,
             TextBefore(clause_texts[(c_start, c_end)], q.start - c_start), _for_matching(carried),
             words(subset_at, s_end) if subset_at >= 0 else "",
             _for_matching(text[max(clause_before_previous, q.start - NEAR_CHARS) : q.start]),
             text[max(s_start, q.start - LEAD_CHARS) : q.start],
-            "" if _RIGHT_PREDICATE.match(right) else _for_matching(right),
+            "" if _RIGHT_PREDICATE.match(right) else right_words,
         )
         items.append((q, context, original[s_start:s_end], (s_start, s_end)))
     return items

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..fingerprint import files_digest
 from ..ingest.model import Block
 from .catalog import Catalog, Indicator, catalog
-from .context import figure_contexts
+from .context import figure_contexts, simplified_texts
 from .mapping import Context, Match, match_indicators, role_of, stated_year, unit_fits
 from .quantities import Quantity
 from .scope import SentenceFact, SentenceFacts, broader_total, part_of_a_total
@@ -107,11 +107,11 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
     quantities: list[QuantityRecord] = []
     facts: list[Fact | None] = []  # None: a total its part replaced (kept as a hole so later indices hold)
     offset = 0
-    for block in blocks:
+    for block, text in zip(blocks, simplified_texts([b.text for b in blocks])):
         previous_indicator = previous_year = last_prior = None
-        sentence_facts = SentenceFacts()  # this sentence's facts so far
+        sentence_facts = None  # this sentence's facts so far: made at the block's first figure, as at each sentence
         last_sentence = None
-        for q, ctx, evidence, sentence_span in figure_contexts(block, rows):
+        for q, ctx, evidence, sentence_span in figure_contexts(block, rows, text):
             q = _finite(q)
             if sentence_span != last_sentence:
                 previous_indicator, previous_year, last_sentence = None, None, sentence_span

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .catalog import Catalog, Cue, Indicator
 from .quantities import Quantity
@@ -32,6 +33,21 @@ _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 _LEADING_SPACE = re.compile(r"\s*")
 TOPIC_SCOPE_SCORE = {"segment": 4.0, "clause": 3.0, "sentence": 2.0, "section": 1.0}
 NO_TOPIC_SCORE = 3.0
+SCOPE_CONFIDENCE = {"none": 0.95, "segment": 0.95, "clause": 0.9, "sentence": 0.85, "section": 0.75}
+
+
+class _made_once:
+    """A property computed on first use and kept in the instance (``functools.cached_property`` without
+    its lock, which costs more than the concatenation it saves; a context is used by one thread)."""
+
+    def __init__(self, make):
+        self.make, self.name = make, make.__name__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.make(instance)  # found there, not here, from now on
+        return value
 
 
 @dataclass(frozen=True)
@@ -50,11 +66,13 @@ class Context:
     lead: str = ""  # the sentence up to the figure, bounded (its subject)
     noun_after: str = ""  # ``right`` when it is a noun the figure counts, "" when it is a predicate (全部实现网上可办)
 
-    @property
+    # segment and head are read for every candidate indicator of a figure: made once per context
+
+    @_made_once
     def segment(self) -> str:
         return self.left + self.right
 
-    @property
+    @_made_once
     def head(self) -> str:
         """The words naming what the figure counts, where excludes apply: the segment without the
         modifiers before a 的 (出具审核意见的规范性文件共23件 counts 规范性文件, so 意见 does not rule
@@ -74,6 +92,7 @@ class Match:
     rule: str = "cue"  # cue | carried_noun | shared_figure | prior_year | level_after_prior | parallel_year
 
 
+@lru_cache(maxsize=4096)  # asked twice for every figure; the words before figures recur (共办理, 同比增长)
 def role_of(left: str) -> tuple[str, int | None]:
     """('change'|'prior'|'value', stated year) from the words right before a figure."""
     tail = left.rstrip()
@@ -137,7 +156,7 @@ def _topic_scope(ctx: Context, ind: Indicator, cue: Cue | None = None) -> str | 
     if not ind.topic:
         return "none"
     own = cue.parts if cue else ()
-    topic = tuple(w for w in ind.topic if not any(w in part for part in own))  # not the cue's own words
+    topic = ind.topic_beside(cue)  # not the cue's own words
     for scope, text in (("segment", ctx.segment), ("clause", ctx.clause), ("sentence", ctx.sentence), ("section", ctx.section)):
         rival = any(word in text for word in ind.rivals)
         if rival and scope != "section":  # a sentence is about one thing; headings list several (行政复议与应诉)
@@ -159,15 +178,19 @@ def _cue_fits(cue: Cue, ctx: Context) -> bool:
     return not cue.topic or any(word in ctx.sentence for word in cue.topic)
 
 
-def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True) -> Match | None:
+def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True,
+          cues: tuple[Cue, ...] | None = None) -> Match | None:
+    """``cues``: the indicator's cues whose parts all occur in the figure's segment, when known
+    (``Catalog.candidate_cues``); a cue with a part the segment lacks cannot stand by the figure,
+    so only those are measured (all of ``ind.cues`` otherwise)."""
     if check_unit and not unit_fits(q, ind):
         return None
-    if any(word in ctx.head for word in ind.exclude):
+    if ind.exclude_pattern.search(ctx.head):
         return None
-    if any(word in ctx.before for word in ind.exclude_before):
+    if ind.exclude_before_pattern.search(ctx.before):
         return None
     best = None
-    for cue in ind.cues:
+    for cue in ind.cues if cues is None else cues:
         distance = _cue_distance(ctx, cue.parts)
         if distance is not None and _cue_fits(cue, ctx) and (best is None or (cue.length, -distance) > best[:2]):
             best = (cue.length, -distance, cue)
@@ -179,7 +202,7 @@ def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True) ->
         return None
     topic_score = NO_TOPIC_SCORE if scope == "none" else TOPIC_SCOPE_SCORE[scope]
     points = cue_length + topic_score + 0.02 * neg_distance
-    confidence = {"none": 0.95, "segment": 0.95, "clause": 0.9, "sentence": 0.85, "section": 0.75}[scope]
+    confidence = SCOPE_CONFIDENCE[scope]
     if q.unit is None:
         confidence -= 0.15
     if -neg_distance > 12:
@@ -218,8 +241,9 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
     A figure counting two catalog things at once (规范性文件、重大决策等合法性审查281件) is
     neither's value: it is kept with the reason ``combined``.
     """
-    candidates = catalog.candidates(ctx.left + ctx.right)
-    matches = [m for ind in candidates if (m := score(q, ctx, ind))]
+    candidates = catalog.candidates(ctx.segment)
+    with_cues = catalog.candidate_cues(ctx.segment)
+    matches = [m for ind, cues in with_cues if (m := score(q, ctx, ind, cues=cues))]
     decided_by = ctx
     if not matches and ctx.carried and not _WORD.search(ctx.right):
         # 组织"法律明白人"培训,受训人数达120人次: a figure that ends its clause with no noun of its own
@@ -231,7 +255,7 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
         # a bare number (培育800法律明白人) counts only when its noun follows at once
         matches = [m for m in matches if any(ctx.right.startswith(c.parts[0]) for c in m.indicator.cues)]
     if not matches:
-        wrong_unit = [m for ind in candidates if (m := score(q, ctx, ind, check_unit=False))]
+        wrong_unit = [m for ind, cues in with_cues if (m := score(q, ctx, ind, check_unit=False, cues=cues))]
         if wrong_unit:
             best = max(wrong_unit, key=lambda m: m.score)
             return [], f"unit_mismatch: {q.unit or 'no unit'} is not a unit of {best.indicator.code} ({best.indicator.unit})"

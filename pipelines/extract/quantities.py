@@ -35,16 +35,22 @@ def _is_bare_magnitude(span: str) -> bool:
 
 
 _RANGE_JOIN = re.compile(r"\s*(?:-|~|—|–|至|到)\s*")
+_RANGE_JOIN_WORDS = ("-", "~", "—", "–", "至", "到")  # what _RANGE_JOIN reads after its whitespace
+# (pattern, characters of which the text must hold one for the pattern to match). A pattern that begins
+# with a lookbehind is tried at every position of a text; one that begins with a digit or a literal skips
+# to where one stands. So "not after a digit, one or two digits" is written "a digit not after a digit,
+# maybe another": \d(?<!\d\d)\d? finds what (?<!\d)\d{1,2} finds (tests/test_extract_speed_equivalence.py).
 _EXCLUDED_SPANS = [
-    re.compile(r"《[^》]{0,80}》"),  # titles of laws, plans, documents
-    re.compile(r"[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*(?:第\s*)?\d+\s*号"),  # 〔2016〕23号
-    re.compile(r"(?<!\d)\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号])?"),  # 3月29日, 3月
-    re.compile(r"(?<!\d)\d{1,2}\s*[日号](?![\d])"),  # 29日
-    re.compile(r"(?<!\d)\d{3,4}-\d{7,8}(?!\d)"),  # phone numbers
-    re.compile(r"\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\)"),  # (3) (三): list and heading numbers
-    re.compile(r"^\s*\d{1,2}\s*[.、](?!\d)"),  # 1. / 2、 at the start of a block
-    re.compile(r"(?<![\d.])(?:19|20)\d{2}\s*(?:年|-\d{2}-\d{2})"),  # years
+    (re.compile(r"《[^》]{0,80}》"), "《"),  # titles of laws, plans, documents
+    (re.compile(r"[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*(?:第\s*)?\d+\s*号"), "号"),  # 〔2016〕23号
+    (re.compile(r"\d(?<!\d\d)\d?\s*月\s*(?:\d{1,2}\s*[日号])?"), "月"),  # 3月29日, 3月
+    (re.compile(r"\d(?<!\d\d)\d?\s*[日号](?!\d)"), "日号"),  # 29日
+    (re.compile(r"\d(?<!\d\d)\d{2,3}-\d{7,8}(?!\d)"), "-"),  # phone numbers
+    (re.compile(r"\((?:\d{1,2}|[一二三四五六七八九十]{1,3})\)"), "("),  # (3) (三): list and heading numbers
+    (re.compile(r"^\s*\d{1,2}\s*[.、](?!\d)"), ".、"),  # 1. / 2、 at the start of a block
+    (re.compile(r"(?:1(?<![\d.]1)9|2(?<![\d.]2)0)\d{2}\s*(?:年|-\d{2}-\d{2})"), "年-"),  # years, not after a digit or .
 ]
+_SLOGAN_OPENERS = "“\"「『"  # a slogan's opening marks (Matchers.slogan)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,34 @@ class Rules:
     hotlines: frozenset[str]
     chinese_decoys: tuple[str, ...]
     max_slogan_chars: int
+    compiled: "Matchers"  # the lists above compiled once, for the scanner's lookups
+
+
+@dataclass(frozen=True)
+class Matchers:
+    """The rules' word lists as matchers, built once when the rules are loaded.
+
+    The scanner looks up units, qualifiers and multipliers after every figure; a compiled
+    alternation answers each lookup in one call (``_alternation``), a suffix table the words
+    written before it (``SuffixMatcher``), where loops over the lists cost one call per word.
+    """
+
+    unit: re.Pattern
+    after_number: re.Pattern
+    after_unit: re.Pattern
+    multiplier: re.Pattern
+    multiplier_unit: re.Pattern
+    half_unit: re.Pattern
+    before: "SuffixMatcher"
+    vague_prefix: "SuffixMatcher"
+    slogan: re.Pattern
+    # Matches after a Chinese numeral that can still be a figure. Such a numeral needs a unit (_plausible),
+    # which follows it after spaces, at once or after a range partner (三至五场, its join read by _RANGE_JOIN)
+    # or an after-number qualifier (十余场): so after the spaces (taken possessively) stands the first
+    # character of a unit, a qualifier or a join, or other whitespace (which the join's \s* reads). Where it
+    # does not match, _read_quantity would return None: the numeral is a word (一是, 统一, 进一步), and
+    # neither cn2an nor the exclusions need read it.
+    numeral_follower: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -70,22 +104,51 @@ def rules() -> Rules:
     data = tomllib.loads(files(__package__).joinpath("quantity_rules.toml").read_text("utf-8"))
     q = data["qualifiers"]
     numerals = data["numerals"]
+    units = tuple(sorted(set(data["units"]), key=len, reverse=True))
+    multipliers = data["multipliers"]
+    multiplier_units = tuple(data["multiplier_units"])
+    vague_prefixes = tuple(sorted(numerals["vague_prefixes"], key=len, reverse=True))
+    half_units = tuple(sorted(numerals["half_units"], key=len, reverse=True))
+    after_number = q["after_number"]
+    after_unit = dict(sorted(q["after_unit"].items(), key=lambda kv: -len(kv[0])))
+    before = dict(sorted(q["before"].items(), key=lambda kv: -len(kv[0])))
+    max_slogan_chars = int(data["exclusions"]["max_slogan_chars"])
+    compiled = Matchers(
+        unit=_alternation(units),
+        after_number=_alternation(after_number),
+        after_unit=_alternation(after_unit),
+        multiplier=_alternation(multipliers),
+        multiplier_unit=_alternation(multiplier_units),
+        half_unit=_alternation(half_units),
+        before=SuffixMatcher(before),
+        vague_prefix=SuffixMatcher(vague_prefixes),
+        slogan=re.compile(rf"[“\"「『][^”\"」』]{{1,{max_slogan_chars}}}[”\"」』]"),
+        numeral_follower=_follower_pattern((*units, *after_number, *_RANGE_JOIN_WORDS)),
+    )
     return Rules(
-        units=tuple(sorted(set(data["units"]), key=len, reverse=True)),
-        multipliers=data["multipliers"],
-        multiplier_units=tuple(data["multiplier_units"]),
+        units=units,
+        multipliers=multipliers,
+        multiplier_units=multiplier_units,
         everyday_numerals=numerals["everyday"],
         financial_numerals=numerals["financial"],
-        vague_prefixes=tuple(sorted(numerals["vague_prefixes"], key=len, reverse=True)),
+        vague_prefixes=vague_prefixes,
         max_digits=int(numerals["max_digits"]),
-        half_units=tuple(sorted(numerals["half_units"], key=len, reverse=True)),
-        after_number=q["after_number"],
-        after_unit=dict(sorted(q["after_unit"].items(), key=lambda kv: -len(kv[0]))),
-        before=dict(sorted(q["before"].items(), key=lambda kv: -len(kv[0]))),
+        half_units=half_units,
+        after_number=after_number,
+        after_unit=after_unit,
+        before=before,
         hotlines=frozenset(data["exclusions"]["hotlines"]),
         chinese_decoys=tuple(data["exclusions"]["chinese_decoys"]),
-        max_slogan_chars=int(data["exclusions"]["max_slogan_chars"]),
+        max_slogan_chars=max_slogan_chars,
+        compiled=compiled,
     )
+
+
+def _follower_pattern(words) -> re.Pattern:
+    """Spaces (taken possessively: none given back), then whitespace or the first character of one of
+    ``words`` (see ``Matchers.numeral_follower``)."""
+    firsts = "".join(sorted({word[0] for word in words if word}))
+    return re.compile(rf" *+[\s{re.escape(firsts)}]")
 
 
 @lru_cache(maxsize=None)
@@ -105,6 +168,20 @@ def _candidate(thousands: bool = True) -> re.Pattern:
         r"|(?P<mask>[*×]+(?:\.[*×]+)?)"
         rf"|(?P<cn>[{financial}][{financial}零万亿]*|[{everyday}]+)"
     )
+
+
+@lru_cache(maxsize=1)
+def _number_start() -> re.Pattern:
+    """The characters a span of the scanner (``_candidate``) can start with, as one character class.
+
+    Each of them starts a span (a digit, a star, a numeral: every branch of the scanner reads one such
+    character and needs no more), so the scanner's first match from a position is its match at the first
+    of these characters. A class is searched by skipping over the other characters; the scanner itself,
+    whose branches start with groups, is tried whole at every position. A digit (``\\d``, which is what
+    ``str.isdecimal`` tells) starts an Arabic number: no other branch starts with one.
+    """
+    numerals = re.escape(rules().everyday_numerals + rules().financial_numerals)
+    return re.compile(rf"[百\d*×{numerals}]")
 
 
 _THOUSANDS_CHAIN = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -133,9 +210,16 @@ class Quantity:
 
 
 def _excluded_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for pattern in _EXCLUDED_SPANS for m in pattern.finditer(text)]
-    limit = rules().max_slogan_chars
-    spans += [m.span() for m in re.finditer(rf"[“\"「『][^”\"」』]{{1,{limit}}}[”\"」』]", text)]  # slogans
+    """Spans whose numbers are not figures (titles, dates, years, phone numbers, list numbers, slogans).
+
+    A pattern is run only when the text holds one of the characters it cannot match without (月 for a
+    month, 《 for a title): a substring test reads a text far faster than a pattern is tried at each of
+    its positions, most blocks lack most of them, and the spans found are the same.
+    """
+    spans = [m.span() for pattern, needs in _EXCLUDED_SPANS if any(map(text.__contains__, needs))
+             for m in pattern.finditer(text)]
+    if any(map(text.__contains__, _SLOGAN_OPENERS)):
+        spans += [m.span() for m in rules().compiled.slogan.finditer(text)]  # slogans
     return spans
 
 
@@ -189,7 +273,8 @@ def _bounded_numeral(raw: int | float | None, r: Rules) -> tuple[float | None, b
 
 def _written_digits(text: str) -> int:
     """Digits of a number as written, leading zeros dropped (a float in exponent form counts as too long)."""
-    if "e" in text.lower() or "inf" in text.lower() or "nan" in text.lower():
+    lowered = text.lower()
+    if "e" in lowered or "inf" in lowered or "nan" in lowered:
         return 10**6
     return len(text.replace(".", "").replace("-", "").lstrip("0"))
 
@@ -197,13 +282,19 @@ def _written_digits(text: str) -> int:
 _PREFIX_PATTERNS: dict[int, tuple[object, re.Pattern]] = {}
 
 
-def _prefix_pattern(options) -> re.Pattern:
+def _alternation(options) -> re.Pattern:
     """One compiled alternation of ``options`` in their order: a regex tries alternatives in order, so its
     match at a position is the first option that starts there, as a loop of startswith would find, in
-    one call instead of one per option. Cached per options object (the rules' lists live for the process)."""
+    one call instead of one per option."""
+    return re.compile("|".join(re.escape(option) for option in options) or "(?!)")
+
+
+def _prefix_pattern(options) -> re.Pattern:
+    """``_alternation(options)``, cached per options object (for lists other than the rules' own, whose
+    patterns ``Matchers`` holds)."""
     cached = _PREFIX_PATTERNS.get(id(options))
     if cached is None or cached[0] is not options:
-        cached = (options, re.compile("|".join(re.escape(option) for option in options) or "(?!)"))
+        cached = (options, _alternation(options))
         _PREFIX_PATTERNS[id(options)] = cached
     return cached[1]
 
@@ -212,6 +303,34 @@ def _match_prefix(text: str, pos: int, options) -> str | None:
     """The first of ``options`` (in order) that ``text`` has at ``pos``."""
     match = _prefix_pattern(options).match(text, pos)
     return match.group() if match else None
+
+
+def _matched(pattern: re.Pattern, text: str, pos: int) -> str | None:
+    """What ``pattern`` (one of ``Matchers``' alternations) matches at ``pos``, or None."""
+    match = pattern.match(text, pos)
+    return match.group() if match else None
+
+
+class SuffixMatcher:
+    """The longest of some words that ``text`` has just before ``pos``: one slice and set lookup per
+    distinct word length, longest first, instead of an ``endswith`` per word.
+
+    For a list sorted longest first (as the rules keep ``before`` and ``vague_prefixes``) the longest
+    word ending at ``pos`` is the first of the list that does: two words of one length cannot both end
+    there. tests/test_extract_speed_equivalence.py checks it against that loop.
+    """
+
+    __slots__ = ("_words", "_lengths")
+
+    def __init__(self, words) -> None:
+        self._words = frozenset(w for w in words if w)
+        self._lengths = tuple(sorted({len(w) for w in self._words}, reverse=True))
+
+    def __call__(self, text: str, pos: int) -> str | None:
+        for length in self._lengths:
+            if length <= pos and (word := text[pos - length : pos]) in self._words:
+                return word
+        return None
 
 
 @dataclass
@@ -234,7 +353,8 @@ def _number_at(match: re.Match, r: Rules) -> _Number:
     if match.group("arabic"):
         text = match.group("arabic").replace(",", "")
         frac = match.group("frac") or ""
-        value, too_long = _bounded(f"{text}.{frac}" if frac else text, _written_digits(text + frac), r)
+        digits = len((text + frac).lstrip("0"))  # _written_digits of digits alone
+        value, too_long = _bounded(f"{text}.{frac}" if frac else text, digits, r)
         return _Number(start, end, value, len(text), "arabic", too_long)
     if match.group("mask"):  # **.*% keeps its integer digit count
         stars = len(match.group("mask").split(".")[0])
@@ -266,23 +386,30 @@ def find_quantities(text: str) -> list[Quantity]:
     thousands figure) it would read the rest of the chain again for each group.
     """
     r = rules()
-    excluded = _Spans(_excluded_spans(text))
+    excluded = None  # the excluded spans, found when a first number could be a figure
     found: list[Quantity] = []
     pos = 0
-    candidate, plain = _candidate(), _candidate(thousands=False)
+    candidate, plain, start = _candidate(), _candidate(thousands=False), _number_start()
+    follower = r.compiled.numeral_follower
     failed_chain_end = -1  # the end of the last chain of ,ddd groups that was no thousands figure
     while True:
-        match = plain.search(text, pos)
-        if match is None:
+        first = start.search(text, pos)  # where plain.search(text, pos) would match
+        if first is None:
             return _with_halves(text, found, r)
-        at = match.start()
-        if match.group("arabic") and not (at < failed_chain_end and text[at - 1] == ","):
+        at = first.start()
+        if text[at].isdecimal() and not (at < failed_chain_end and text[at - 1] == ","):
             # a group inside a failed chain fails too: it runs to the same end, where the chain failed
             match = candidate.match(text, at)
             if "," not in match.group("arabic") and (chain := _THOUSANDS_CHAIN.match(text, at)):
                 failed_chain_end = chain.end()
+        else:
+            match = plain.match(text, at)
         pos = match.end()
-        if match.start() in excluded:
+        if match.group("cn") and not follower.match(text, pos):
+            continue  # 一是, 统一, 进一步: most Chinese numerals are words (Matchers.numeral_follower)
+        if excluded is None:
+            excluded = _Spans(_excluded_spans(text))
+        if at in excluded:
             continue
         number = _number_at(match, r)
         quantity = _read_quantity(text, number, r)
@@ -298,15 +425,15 @@ def _with_halves(text: str, found: list[Quantity], r: Rules) -> list[Quantity]:
     halves = []
     taken = _Spans((q.start, q.end) for q in found)
     for match in re.finditer("半", text):
-        unit = _match_prefix(text, match.end(), r.half_units)
+        unit = _matched(r.compiled.half_unit, text, match.end())
         if unit and match.start() not in taken:
             before = text[max(0, match.start() - 1) : match.start()]
             if before and (before.isdigit() or before in r.everyday_numerals or before in "多大过个"):
                 continue  # 一个半小时, 1年半, 多半, 大半: not a half of its own
             end = match.end() + len(unit)
-            qualifier = r.after_unit.get(_match_prefix(text, end, r.after_unit) or "")
+            qualifier = r.after_unit.get(_matched(r.compiled.after_unit, text, end) or "")
             if qualifier:
-                end += len(_match_prefix(text, end, r.after_unit))
+                end += len(_matched(r.compiled.after_unit, text, end))
             lower = None if qualifier in ("at_most", "approx") else 0.5
             upper = None if qualifier in ("at_least", "approx") else 0.5
             halves.append(Quantity(match.start(), end, text[match.start() : end], 0.5, lower, upper, unit, qualifier, False))
@@ -337,18 +464,18 @@ def _read_quantity(text: str, number: _Number, r: Rules) -> Quantity | None:
         if multiplier > 1 and number.kind == "arabic" and upper_number is None:
             addend, end = _compound_at(text, end, multiplier, r)
     qualifier = None
-    after = _match_prefix(text, _skip_spaces(text, end), r.after_number)
+    after = _matched(r.compiled.after_number, text, _skip_spaces(text, end))
     if after:  # 160余场, and 240 余人次 on pages laid out with spaces
         qualifier = r.after_number[after]
         end = _skip_spaces(text, end) + len(after)
     if number.kind == "cn" and _is_bare_magnitude(text[number.start : number.end]) and qualifier is None:
         return None  # a bare 百/千/万 is a figure only as 百余人, 万多份; 千人计划, 百人宣讲团, 千万不要 are not
     unit_pos = _skip_spaces(text, end)
-    unit = "%" if number.kind == "pct" else _match_prefix(text, unit_pos, r.units)
+    unit = "%" if number.kind == "pct" else _matched(r.compiled.unit, text, unit_pos)
     if unit and number.kind != "pct":
         end = unit_pos + len(unit)
         end += len(_alternative_unit_at(text, end, r))
-    after_unit = _match_prefix(text, end, r.after_unit)
+    after_unit = _matched(r.compiled.after_unit, text, end)
     if after_unit and (unit or number.kind == "pct"):
         qualifier = qualifier or r.after_unit[after_unit]
         end += len(after_unit)
@@ -356,7 +483,7 @@ def _read_quantity(text: str, number: _Number, r: Rules) -> Quantity | None:
     if not _plausible(text, number, unit, multiplier, qualifier, end, r):
         return None
 
-    before_word = _match_prefix_reverse(text, number.start, r.before)
+    before_word = r.compiled.before(text, number.start)
     if before_word and qualifier is None:
         qualifier = r.before[before_word]
     value = None if number.value is None else number.value * multiplier + addend
@@ -382,13 +509,19 @@ def _within_bounds(q: Quantity, too_long: bool, r: Rules) -> Quantity:
     written with more than max_digits digits (or stars), or 10**max_digits or more once multiplied
     (999999999999999亿件), or not a finite number at all. Such a figure is kept as a quantity, never a fact.
     """
+    limit = 10**r.max_digits
     if too_long:
         why = f"number_out_of_bounds: more than {r.max_digits} digits"
-    elif any(v is not None and not abs(v) < 10**r.max_digits for v in (q.value, q.lower, q.upper)):
+    elif _not_below(q.value, limit) or _not_below(q.lower, limit) or _not_below(q.upper, limit):
         why = f"number_out_of_bounds: 1e{r.max_digits} or more"
     else:
         return q
     return replace(q, value=None, lower=None, upper=None, reject_reason=why)
+
+
+def _not_below(value: float | None, limit: int) -> bool:
+    """Whether a value is known and not below ``limit`` in size (nan is not below anything)."""
+    return value is not None and not abs(value) < limit
 
 
 def _not_a_chinese_figure(text: str, number: _Number, r: Rules) -> bool:
@@ -398,7 +531,7 @@ def _not_a_chinese_figure(text: str, number: _Number, r: Rules) -> bool:
         return True  # 一次性, 千家万户
     if len(span) == 1 and span in r.financial_numerals:
         return True  # 队伍, 陆续, 拾遗: one 大写 character alone is a word; 大写 figures are longer (贰万, 伍拾)
-    if all(c in _MAGNITUDES for c in span) and _match_prefix_reverse(text, start, r.vague_prefixes):
+    if all(c in _MAGNITUDES for c in span) and r.compiled.vague_prefix(text, start):
         return True  # 数十场, 几百人, 数万: a vague amount, not a figure
     return False
 
@@ -409,8 +542,8 @@ def _multiplier_at(text: str, pos: int, r: Rules) -> tuple[int, int]:
     Pages laid out with spaces around figures (办理 1.3 万件) keep the multiplier across them.
     """
     at = _skip_spaces(text, pos)
-    word = _match_prefix(text, at, r.multipliers)
-    if word is None or _match_prefix(text, at, r.multiplier_units):
+    word = _matched(r.compiled.multiplier, text, at)
+    if word is None or _matched(r.compiled.multiplier_unit, text, at):
         return 1, pos
     return r.multipliers[word], at + len(word)
 
@@ -426,9 +559,14 @@ def _compound_at(text: str, pos: int, multiplier: int, r: Rules) -> tuple[float,
     return addend, pos
 
 
+_ALTERNATIVE_UNIT = re.compile(r"\(([^()]{1,4})\)")
+
+
 def _alternative_unit_at(text: str, pos: int, r: Rules) -> str:
     """A parenthesised alternative unit right after the unit, 场(次) or 件(次), to take into the span."""
-    match = re.match(r"\(([^()]{1,4})\)", text[pos : pos + 6])
+    if not text.startswith("(", pos):  # most units stand alone: no copy, no match
+        return ""
+    match = _ALTERNATIVE_UNIT.match(text[pos : pos + 6])
     return match.group() if match and match.group(1) in r.units else ""
 
 
@@ -448,13 +586,6 @@ def _in_a_decoy(text: str, start: int) -> bool:
         if match is not None and match.end() > start:
             return True
     return False
-
-
-def _match_prefix_reverse(text: str, pos: int, options) -> str | None:
-    for option in options:
-        if text.endswith(option, 0, pos):
-            return option
-    return None
 
 
 def _plausible(text: str, number: _Number, unit, multiplier, qualifier, end: int, r: Rules) -> bool:

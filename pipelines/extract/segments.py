@@ -103,8 +103,8 @@ class ClauseText:
 
     def search(self, pattern: re.Pattern, end: int) -> bool:
         """Whether ``pattern.search(self.text[:end])`` finds anything."""
-        if len(self.text) <= self.SHORT:
-            return pattern.search(self.text[:end]) is not None
+        if len(self.text) <= self.SHORT:  # endpos: as if the text ended there, without copying it
+            return pattern.search(self.text, 0, end) is not None
         k, r = self._resume_at(pattern, end)
         return k > 0 or pattern.search(self.text, r, end) is not None
 
@@ -112,7 +112,7 @@ class ClauseText:
         """The last of ``pattern.finditer(self.text[:end])`` (positions in the clause), or None."""
         tail = None
         if len(self.text) <= self.SHORT:
-            for tail in pattern.finditer(self.text[:end]):
+            for tail in pattern.finditer(self.text, 0, end):
                 pass
             return tail
         k, r = self._resume_at(pattern, end)
