@@ -604,8 +604,6 @@ def _import_review(con, review: Path, corrections_path: Path, author: str, today
     are skipped, refused rows are listed and nothing of them is written."""
     import csv
 
-    from .corrections.validate import CorrectionRefused
-
     if not review.is_file():
         print(f"shufa correct import: no such file: {review}", file=sys.stderr)
         return 2

@@ -9,7 +9,6 @@ import json
 import warnings
 from pathlib import Path
 
-import matplotlib
 import nbclient
 import nbformat
 import pytest

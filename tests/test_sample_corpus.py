@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
-import os
 import re
 import shutil
 import sys

@@ -36,7 +36,7 @@ from ..extract.extract import extraction_version
 from ..extract.from_file import ExtractedDocument
 from ..ingest.reader_version import reader_version
 from ..metadata.version import metadata_version
-from .extraction_layer import extraction_frames
+from .extraction_rows import extraction_frames
 from .raw_layer import block_frame, document_frame, ensure_schema
 from .sql import load_sql
 
