@@ -64,11 +64,10 @@ def _absolute(config: dict) -> dict:
     return {k: str(Path(v).resolve()) if k.endswith("path") else v for k, v in config.items()}
 
 
-def _parse_first(instance: dg.DagsterInstance, resources: dict, log_level: str) -> str | None:
-    """Run the parse job on SHUFA_EXECUTOR's executor; why it failed, or None."""
+def _parse_first(kind: str, instance: dg.DagsterInstance, resources: dict, log_level: str) -> str | None:
+    """Run the parse job on the executor ``kind`` (SHUFA_EXECUTOR); why it failed, or None."""
     from .defs.parse.jobs import reconstructable_parse_job
 
-    kind = settings.executor()
     if kind == "dask":
         import dask
 
@@ -92,11 +91,12 @@ def build(raw_dir: Path, warehouse: Path, log_level: str = "WARNING", full_refre
     definitions = defs()
     resources = build_resources(raw_dir, warehouse, full_refresh=full_refresh, progress=progress, wait_for_lock=wait,
                                 allow_mass_retraction=allow_mass_retraction, corrections=corrections)
-    with _instance(persistent=settings.executor() != "in_process") as instance:
-        if settings.executor() != "in_process":
-            failure = _parse_first(instance, resources, log_level)
+    executor = settings.executor()
+    with _instance(persistent=executor != "in_process") as instance:
+        if executor != "in_process":
+            failure = _parse_first(executor, instance, resources, log_level)
             if failure:
-                return BuildSummary(success=False, failure=f"parse job ({settings.executor()}): {failure}")
+                return BuildSummary(success=False, failure=f"parse job ({executor}): {failure}")
         result = dg.materialize(
             [*definitions.assets, *definitions.asset_checks],
             resources=resources,

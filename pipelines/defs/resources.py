@@ -16,8 +16,10 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from .. import settings
+from ..extract.from_file import ingest_and_extract
 from ..ingest.document import MiB, ReadLimits
-from ..warehouse.batch_store import BatchStore
+from ..ingest.incremental import FileStat, ReadResult, read_files
+from ..warehouse.batch_store import BatchStore, BatchWriter
 from ..warehouse.build_lock import BuildLock
 
 
@@ -89,6 +91,17 @@ class RawCorpus(dg.ConfigurableResource):
     @property
     def root(self) -> Path:
         return Path(self.path)
+
+    def read_into(self, store: BatchStore, files: list[FileStat], known_docs: dict[str, str], workers: int | None,
+                  progress=None) -> tuple[ReadResult, BatchWriter]:
+        """Read and extract ``files`` (ingest.incremental.read_files) into the batch ``store``, taking
+        what it already holds; returns the run's result and the writer (its batches and timings)."""
+        writer = BatchWriter(store)  # parsed documents leave memory a batch at a time
+        read = read_files(self.root, files, known_docs, self.limits(), workers, self.timeout_s, progress,
+                          reader=ingest_and_extract, worker_memory_bytes=self.worker_memory_mb * MiB,
+                          sink=writer.add, stored=store.index(), extract_s=self.timeout_s)
+        writer.flush()
+        return read, writer
 
     def limits(self) -> ReadLimits:
         return ReadLimits(

@@ -12,11 +12,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from ...build_state import build_fingerprint
-from ...extract.from_file import ingest_and_extract
 from ...ingest.corpus import FailedFile
-from ...ingest.document import MiB
-from ...ingest.incremental import FileStat, plan_run, read_files, stat_folder
-from ...warehouse.batch_store import BatchWriter
+from ...ingest.incremental import FileStat, plan_run, stat_folder
 from ...warehouse.raw_layer import (
     apply_raw_changes, load_previous, metadata_to_rederive, rederive_metadata, summarise_run,
 )
@@ -89,13 +86,8 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
     stats += [FileStat(p, *previous.files[p][1:]) for p in sorted(plan.unchanged) if p not in seen]  # kept, unlisted
     context.log.info(f"{len(stats)} files: {len(plan.unchanged)} unchanged, {len(plan.to_read)} to read, {len(plan.removed)} removed")
     store = parsed_batches.store
-    batches = BatchWriter(store)  # parsed documents leave memory a batch at a time
-    read = read_files(root, plan.to_read, previous.to_reuse(raw_corpus.full_refresh), raw_corpus.limits(),
-                      raw_corpus.workers or None,
-                      raw_corpus.timeout_s, _Progress(context, raw_corpus.progress_to_stderr),
-                      reader=ingest_and_extract, worker_memory_bytes=raw_corpus.worker_memory_mb * MiB,
-                      sink=batches.add, stored=store.index(), extract_s=raw_corpus.timeout_s)
-    batches.flush()
+    read, batches = raw_corpus.read_into(store, plan.to_read, previous.to_reuse(raw_corpus.full_refresh),
+                                         raw_corpus.workers or None, _Progress(context, raw_corpus.progress_to_stderr))
     if read.documents:
         context.log.info(f"parsing: {batches.read_s:.1f} worker-s reading, {batches.extract_s:.1f} worker-s extracting "
                          f"({batches.extract_s / max(batches.read_s, 1e-9):.0%} of reading), "

@@ -24,10 +24,7 @@ import dagster as dg
 import duckdb
 
 from ... import settings
-from ...extract.from_file import ingest_and_extract
-from ...ingest.document import MiB
-from ...ingest.incremental import Previous, plan_run, read_files, stat_folder
-from ...warehouse.batch_store import BatchWriter
+from ...ingest.incremental import Previous, plan_run, stat_folder
 from ...warehouse.raw_layer import read_previous
 from ..resources import ParsedBatches, Publication, RawCorpus
 
@@ -55,13 +52,8 @@ def _parse_shard_op(shard: int, shards: int) -> dg.OpDefinition:
         stats, _ = stat_folder(raw_corpus.root)
         plan = plan_run(stats, previous, full=raw_corpus.full_refresh)
         mine = [f for f in plan.to_read if shard_of(f.path, shards) == shard]
-        store = parsed_batches.store
-        writer = BatchWriter(store)
-        read = read_files(raw_corpus.root, mine, previous.to_reuse(raw_corpus.full_refresh), raw_corpus.limits(),
-                          1, raw_corpus.timeout_s, reader=ingest_and_extract,  # the executor spreads the shards
-                          worker_memory_bytes=raw_corpus.worker_memory_mb * MiB, sink=writer.add,
-                          stored=store.index(), extract_s=raw_corpus.timeout_s)
-        writer.flush()
+        # one parsing process a shard: the executor spreads the shards
+        read, writer = raw_corpus.read_into(parsed_batches.store, mine, previous.to_reuse(raw_corpus.full_refresh), 1)
         context.log.info(f"shard {shard}/{shards} on pid {os.getpid()}: {len(mine)} files to read, "
                          f"{len(read.documents)} documents in the store, {len(read.failures)} failed "
                          f"(the build records them), {len(writer.written)} batch(es) written")
