@@ -23,6 +23,10 @@ DEFAULT_SENSOR_DEBOUNCE_S = 120.0
 DEFAULT_OCR_PAGE_S = 60.0
 DEFAULT_OCR_MAX_PAGES = 40
 DEFAULT_CONVERT_TIMEOUT_S = 120.0
+# DuckDB's memory for the warehouse steps. Its own default (80% of RAM) lets its cache grow with the
+# warehouse; under a limit it spills to disk instead, so a build's memory stays flat as the corpus
+# grows (bench/scale.py shows 1x and 2x the corpus). 512 MiB keeps every model in memory at 1x.
+DEFAULT_DUCKDB_MEMORY_MB = 512
 
 
 def raw_dir() -> Path:
@@ -127,6 +131,12 @@ def worker_memory_mb() -> int:
     from .ingest.worker_limits import DEFAULT_WORKER_MEMORY_MB
 
     return int(os.environ.get("SHUFA_WORKER_MEMORY_MB", DEFAULT_WORKER_MEMORY_MB))
+
+
+def duckdb_memory_mb() -> int:
+    """DuckDB's memory limit for the warehouse steps in MiB (SHUFA_DUCKDB_MEMORY_MB; 0 = DuckDB's own
+    default, 80% of RAM); past it, DuckDB spills to a temporary folder beside the draft."""
+    return int(os.environ.get("SHUFA_DUCKDB_MEMORY_MB", DEFAULT_DUCKDB_MEMORY_MB))
 
 
 EXECUTORS = ("in_process", "multiprocess", "dask")

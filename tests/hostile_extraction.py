@@ -4,6 +4,7 @@ hang. Its own module, so that spawned worker processes can import it (see test_e
 import time
 
 import pipelines.extract.from_file as from_file
+from pipelines.warehouse.batch_rows import packed
 
 REAL_EXTRACT = from_file.extract_blocks
 
@@ -17,13 +18,13 @@ def hostile_extract(blocks, year):
     return REAL_EXTRACT(blocks, year)
 
 
-def ingest_and_extract(path, relative, limits):
+def read_and_pack(path, relative, limits):
     from_file.extract_blocks = hostile_extract  # in the worker process only
-    return from_file.ingest_and_extract(path, relative, limits)
+    return packed(from_file.ingest_and_extract(path, relative, limits))
 
 
-def ingest_only(path, relative, limits):
+def read_only(path, relative, limits):
     """Reading without extracting, as the documents of an older extractor were stored."""
     from pipelines.ingest.corpus import ingest_file
 
-    return ingest_file(path, relative, limits)
+    return packed(ingest_file(path, relative, limits))

@@ -10,7 +10,7 @@ import pytest
 from builders import write_txt
 
 import pipelines.warehouse.batch_store as batch_store
-from pipelines.extract.from_file import ingest_and_extract
+from pipelines.warehouse.batch_rows import read_and_pack
 from pipelines.warehouse.batch_store import BatchStore, BatchWriter
 from pipelines.warehouse.extraction_layer import update_extraction_layer
 from pipelines.warehouse.raw_layer import ensure_schema
@@ -22,7 +22,7 @@ def reports(raw: Path, n: int) -> list:
     docs = []
     for i in range(n):
         path = write_txt(raw / f"r{i}.txt", [f"江宁区202{i % 4}年法治政府建设年度报告", f"全年办理法律援助案件{10 + i}件。"])
-        docs.append(ingest_and_extract(path, path.name))
+        docs.append(read_and_pack(path, path.name))
     return docs
 
 

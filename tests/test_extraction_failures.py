@@ -23,9 +23,9 @@ def test_failing_and_slow_documents_become_errors_and_the_rest_is_published(tmp_
     write_txt(raw / "溧水区2023.txt", ["南京市溧水区2023年法治政府建设年度报告", "爆炸性的一句：全年办理法律援助案件17件。"])
     write_txt(raw / "高淳区2023.txt", ["南京市高淳区2023年法治政府建设年度报告", "漫长的一句：全年办理法律援助案件9件。"])
     if where == "read_worker":
-        monkeypatch.setattr(resources, "ingest_and_extract", hostile_extraction.ingest_and_extract)
+        monkeypatch.setattr(resources, "read_and_pack", hostile_extraction.read_and_pack)
     else:  # nothing is extracted while reading: the extraction step finds every document to do
-        monkeypatch.setattr(resources, "ingest_and_extract", hostile_extraction.ingest_only)
+        monkeypatch.setattr(resources, "read_and_pack", hostile_extraction.read_only)
         monkeypatch.setattr(from_file, "extract_blocks", hostile_extraction.hostile_extract)
     monkeypatch.setenv("SHUFA_TIMEOUT_S", "2")
     warehouse = tmp_path / "w.duckdb"

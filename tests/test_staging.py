@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from pipelines.extract.from_file import ingest_and_extract
+from pipelines.warehouse.batch_rows import read_and_pack
 from pipelines.ingest.incremental import Previous, plan_run, read_files, stat_files
 from pipelines.warehouse.batch_store import BatchStore, BatchWriter
 from pipelines.warehouse.raw_layer import apply_raw_changes, ensure_schema, summarise_run
@@ -25,7 +25,7 @@ def test_every_block_of_a_run_is_stored_and_readable(tmp_path, paragraphs):
     plan = plan_run(stats, Previous())
     store = BatchStore(tmp_path / "batches")
     writer = BatchWriter(store)
-    read = read_files(raw, plan.to_read, {}, workers=1, reader=ingest_and_extract, sink=writer.add)
+    read = read_files(raw, plan.to_read, {}, workers=1, reader=read_and_pack, sink=writer.add)
     writer.flush()
     (document,) = read.documents
     assert document.blocks == paragraphs and store.batches() == [document.batch]

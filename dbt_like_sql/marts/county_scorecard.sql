@@ -16,7 +16,9 @@ scores AS (
     SELECT
         e.county_code,
         e.year,
-        round(100 * avg(e.percentile), 2) AS score,
+        -- summed in a fixed order: a float sum in whatever order the threads meet can move a score
+        -- across a rounding boundary, and the same inputs must give the same scorecard
+        round(100 * avg(e.percentile ORDER BY e.indicator_code), 2) AS score,
         count(*) AS indicators_reported,
         p.indicators_ranked
     FROM eligible AS e

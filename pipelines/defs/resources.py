@@ -16,9 +16,9 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from .. import settings
-from ..extract.from_file import ingest_and_extract
 from ..ingest.document import MiB, ReadLimits
 from ..ingest.incremental import FileStat, ReadResult, read_files
+from ..warehouse.batch_rows import read_and_pack
 from ..warehouse.batch_store import BatchStore, BatchWriter
 from ..warehouse.build_lock import BuildLock
 
@@ -98,7 +98,7 @@ class RawCorpus(dg.ConfigurableResource):
         what it already holds; returns the run's result and the writer (its batches and timings)."""
         writer = BatchWriter(store)  # parsed documents leave memory a batch at a time
         read = read_files(self.root, files, known_docs, self.limits(), workers, self.timeout_s, progress,
-                          reader=ingest_and_extract, worker_memory_bytes=self.worker_memory_mb * MiB,
+                          reader=read_and_pack, worker_memory_bytes=self.worker_memory_mb * MiB,
                           sink=writer.add, stored=store.index(), extract_s=self.timeout_s)
         writer.flush()
         return read, writer
@@ -215,12 +215,18 @@ def build_resources(
             allow_mass_retraction=allow_mass_retraction or settings.allow_mass_retraction(),
             progress_to_stderr=progress,
         ),
-        "warehouse": DraftWarehouse(database=str(settings.draft_path(published))),
+        "warehouse": DraftWarehouse(database=str(settings.draft_path(published)), connection_config=duckdb_limits()),
         "parsed_batches": ParsedBatches(path=str(settings.batch_dir(published))),
         "corrections_file": CorrectionsFile(path=str(corrections or settings.corrections_path())),
         "publication": Publication(published_path=str(published)),
         "build_lock": WarehouseBuildLock(published_path=str(published), wait=wait_for_lock),
     }
+
+
+def duckdb_limits() -> dict:
+    """The warehouse connection's DuckDB settings: the memory limit of settings.duckdb_memory_mb."""
+    mb = settings.duckdb_memory_mb()
+    return {"memory_limit": f"{mb}MB"} if mb else {}
 
 
 @dg.definitions

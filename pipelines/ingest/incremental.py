@@ -155,7 +155,8 @@ def read_files(
     """Hash the files, parse the ones with new content in worker processes, each under ``timeout_s``.
 
     ``reader`` is what a worker runs per file (a module-level function, so that it can be sent to
-    a process); the pipeline uses ``extract.from_file.ingest_and_extract``. Each parsed document
+    a process), returning a document (anything with its ``doc_id`` and ``bytes``) or a FailedFile; the
+    pipeline uses ``warehouse.batch_rows.read_and_pack``, whose documents are their rows. Each parsed document
     goes to ``sink`` as it comes, and what the sink returns is kept in ``documents`` instead (the
     pipeline's sink writes it to the batch store and keeps a reference), so memory does not grow
     with the corpus. ``stored``: (doc_id, path) -> a document parsed before (the batch store's
@@ -231,12 +232,12 @@ def read_files(
                 del future
                 for following in islice(order, 1):
                     window.append(schedule(following))
-                if isinstance(outcome, IngestedDocument) and outcome.doc_id != doc_id:
+                if not isinstance(outcome, FailedFile) and outcome.doc_id != doc_id:
                     # the bytes the worker read are not the bytes hashed here: the file is being written
                     outcome = FailedFile(first.path, outcome.bytes, None, "file_changing",
                                          "the file changed while it was read (still being copied?); "
                                          "it will be read again on the next run")
-                if isinstance(outcome, IngestedDocument):
+                if not isinstance(outcome, FailedFile):
                     if doc_id not in parsed:  # the same bytes read under two extensions: one document
                         parsed.add(doc_id)
                         result.documents.append(sink(outcome) if sink else outcome)

@@ -26,21 +26,21 @@ import uuid
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..extract.extract import extraction_version
-from ..extract.from_file import ExtractedDocument
 from ..ingest.reader_version import reader_version
 from ..metadata.version import metadata_version
-from .extraction_rows import extraction_frames
-from .raw_layer import block_frame, document_frame, ensure_schema
+from .batch_rows import COLUMNS, DocumentRows, batch_tables
+from .raw_layer import ensure_schema
 from .sql import load_sql
 
-TABLES = ("documents", "document_blocks", "quantities", "indicator_facts", "extractions")
+TABLES = tuple(COLUMNS)  # documents, document_blocks, quantities, indicator_facts, extractions
 # Documents a batch holds: big enough that a Parquet file is worth opening (and a Dask task worth
 # scheduling), small enough that the parsed documents a build holds in memory stay a few MiB.
 BATCH_DOCUMENTS = 100
@@ -59,25 +59,22 @@ class StoredDocument:
     batch: str = ""  # the batch folder's name, set when the batch is written
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 class BatchStore:
     """A folder of batch folders (see the module docstring)."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._schemas: dict[str, pa.Schema] | None = None
 
-    def _typed_tables(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB holding the warehouse's tables, empty, to type a batch's rows like them
-        (made once per store: its DDL cost as much as a batch's rows)."""
-        if self._con is None:
-            self._con = duckdb.connect()
-            ensure_schema(self._con)
-            self._con.execute(load_sql("extraction_schema"))
-        return self._con
+    def schemas(self) -> dict[str, pa.Schema]:
+        """The Arrow schema of each batch table, read from the warehouse's own DDL in an in-memory
+        DuckDB (once per store: the DDL costs as much as a batch's rows)."""
+        if self._schemas is None:
+            with duckdb.connect() as con:
+                ensure_schema(con)
+                con.execute(load_sql("extraction_schema"))
+                self._schemas = {table: con.sql(f"SELECT * FROM {table} LIMIT 0").arrow().schema for table in TABLES}
+        return self._schemas
 
     def batches(self) -> list[str]:
         """The complete batches, by name."""
@@ -88,8 +85,8 @@ class BatchStore:
     def files(self, table: str, batches: Iterable[str] | None = None) -> list[str]:
         return [str(self.root / b / f"{table}.parquet") for b in (self.batches() if batches is None else batches)]
 
-    def write(self, documents: list[ExtractedDocument]) -> str:
-        """Write one batch of read and extracted documents; returns its name. Idempotent."""
+    def write(self, documents: list[DocumentRows]) -> str:
+        """Write one batch of read and extracted documents (batch_rows.py); returns its name. Idempotent."""
         key = hashlib.sha256(
             "\n".join([reader_version(), metadata_version(), extraction_version(),
                        *sorted(f"{d.sha256} {d.path}" for d in documents)]).encode()
@@ -97,22 +94,13 @@ class BatchStore:
         target = self.root / key
         if target.is_dir():
             return key
-        now = _now()
-        frames = {"documents": document_frame(documents, now), "document_blocks": block_frame(documents),
-                  **extraction_frames([(d.doc_id, d.extraction) for d in documents
-                                       if getattr(d, "extraction", None) is not None], extraction_version(), now,
-                                      {d.doc_id: (d.metadata.year, reader_version()) for d in documents})}
+        tables = batch_tables(documents, self.schemas())
         self.root.mkdir(parents=True, exist_ok=True)
         scratch = self.root / f".{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
         scratch.mkdir()
         try:
-            con = self._typed_tables()
-            for table, frame in frames.items():
-                con.execute(f"DELETE FROM {table}")
-                con.register("staged", frame)
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM staged")
-                con.unregister("staged")
-                con.execute(f"COPY {table} TO '{scratch / table}.parquet' (FORMAT parquet)")
+            for table, rows in tables.items():
+                pq.write_table(rows, scratch / f"{table}.parquet")
             os.rename(scratch, target)
         except OSError:
             if target.is_dir():  # another worker wrote the same batch first
@@ -186,23 +174,24 @@ class BatchWriter:
 
     def __init__(self, store: BatchStore, size: int = BATCH_DOCUMENTS):
         self.store, self.size = store, size
-        self._pending: list[tuple[ExtractedDocument, StoredDocument]] = []
+        self._pending: list[tuple[DocumentRows, StoredDocument]] = []
         self._writing: Future | None = None  # one batch at a time: a second waits, so memory holds two at most
         self.written: list[str] = []
-        # worker seconds spent reading and extracting the documents added, and the build's writing them
-        self.read_s = self.extract_s = self.write_s = 0.0
+        # worker seconds spent reading, extracting and packing the documents added, and the build's writing them
+        self.read_s = self.extract_s = self.pack_s = self.write_s = 0.0
         self.bytes = 0  # Parquet written
 
-    def add(self, document: ExtractedDocument) -> StoredDocument:
-        stored = StoredDocument(document.doc_id, document.path, document.parsed.format, len(document.parsed.blocks))
-        self.read_s += getattr(document, "read_s", 0.0)
-        self.extract_s += getattr(document, "extract_s", 0.0)
+    def add(self, document: DocumentRows) -> StoredDocument:
+        stored = StoredDocument(document.doc_id, document.path, document.format, document.blocks)
+        self.read_s += document.read_s
+        self.extract_s += document.extract_s
+        self.pack_s += document.pack_s
         self._pending.append((document, stored))
         if len(self._pending) >= self.size:
             self._send()
         return stored
 
-    def _write(self, pending: list[tuple[ExtractedDocument, StoredDocument]]) -> None:
+    def _write(self, pending: list[tuple[DocumentRows, StoredDocument]]) -> None:
         start = time.perf_counter()
         key = self.store.write([d for d, _ in pending])
         self.write_s += time.perf_counter() - start

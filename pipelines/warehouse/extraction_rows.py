@@ -14,36 +14,47 @@ from ..extract.catalog import catalog
 from ..extract.extract import Extraction, Fact, QuantityRecord
 
 
-def _columns(cls) -> list[str]:
+def _field_names(cls) -> list[str]:
     return [f.name for f in fields(cls)]
+
+
+QUANTITY_COLUMNS = ["doc_id", *_field_names(QuantityRecord), "extractor_version"]
+FACT_COLUMNS = ["doc_id", "fact_no", *_field_names(Fact), "extractor_version"]
+EXTRACTION_COLUMNS = ["doc_id", "extractor_version", "extracted_at", "quantities", "facts", "doc_year", "reader_version",
+                      "error"]
+# Rows as plain tuples: dataclasses.asdict deep-copies every field and cost more than the
+# extraction itself on a full build (all fields here are plain values).
+_quantity_values = attrgetter(*_field_names(QuantityRecord))
+_fact_values = attrgetter(*_field_names(Fact))
+
+
+def extraction_rows(doc_id: str, extraction: Extraction | str, version: str, now: datetime,
+                    inputs: tuple[int | None, str | None]) -> dict[str, list[tuple]]:
+    """One document's quantities, indicator_facts and extractions rows (tuples in the *_COLUMNS
+    order): ``extraction`` is its figures or, when extraction failed, the reason (an ``extractions``
+    row with the error and no figures); ``inputs`` the (year, reader_version) it was extracted from."""
+    failed = isinstance(extraction, str)
+    return {
+        "quantities": [] if failed else [(doc_id, *_quantity_values(q), version) for q in extraction.quantities],
+        "indicator_facts": [] if failed else [(doc_id, n, *_fact_values(f), version)
+                                              for n, f in enumerate(extraction.facts)],
+        "extractions": [(doc_id, version, now, 0 if failed else len(extraction.quantities),
+                         0 if failed else len(extraction.facts), inputs[0], inputs[1], extraction if failed else None)],
+    }
+
+
+COLUMNS = {"quantities": QUANTITY_COLUMNS, "indicator_facts": FACT_COLUMNS, "extractions": EXTRACTION_COLUMNS}
 
 
 def extraction_frames(outcomes: list[tuple[str, Extraction | str]], version: str, now: datetime,
                       inputs: dict[str, tuple[int | None, str | None]]) -> dict[str, pd.DataFrame]:
-    """The quantities, indicator_facts and extractions rows of extracted documents: each outcome is
-    an Extraction or, for a document whose extraction failed, the reason (an ``extractions`` row
-    with the error and no figures). ``inputs``: doc_id -> (year, reader_version) it was extracted from."""
-    results = [(doc_id, ex) for doc_id, ex in outcomes if not isinstance(ex, str)]
-    # Rows as plain tuples: dataclasses.asdict deep-copies every field and cost more than the
-    # extraction itself on a full build (all fields here are plain values).
-    quantity_columns, fact_columns = _columns(QuantityRecord), _columns(Fact)
-    quantity_values, fact_values = attrgetter(*quantity_columns), attrgetter(*fact_columns)
-    quantities = pd.DataFrame(
-        [(doc_id, *quantity_values(q)) for doc_id, ex in results for q in ex.quantities],
-        columns=["doc_id", *quantity_columns],
-    ).assign(extractor_version=version)
-    facts = pd.DataFrame(
-        [(doc_id, n, *fact_values(f)) for doc_id, ex in results for n, f in enumerate(ex.facts)],
-        columns=["doc_id", "fact_no", *fact_columns],
-    ).assign(extractor_version=version)
-    extractions = pd.DataFrame(
-        [(doc_id, version, now, 0 if isinstance(ex, str) else len(ex.quantities), 0 if isinstance(ex, str) else len(ex.facts),
-          inputs[doc_id][0], inputs[doc_id][1], ex if isinstance(ex, str) else None)
-         for doc_id, ex in outcomes],
-        columns=["doc_id", "extractor_version", "extracted_at", "quantities", "facts", "doc_year", "reader_version",
-                 "error"],
-    )
-    return {"quantities": quantities, "indicator_facts": facts, "extractions": extractions}
+    """The quantities, indicator_facts and extractions rows of extracted documents (``extraction_rows``
+    of each outcome), as frames. ``inputs``: doc_id -> (year, reader_version) it was extracted from."""
+    rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
+    for doc_id, extraction in outcomes:
+        for table, more in extraction_rows(doc_id, extraction, version, now, inputs[doc_id]).items():
+            rows[table].extend(more)
+    return {table: pd.DataFrame(rows[table], columns=columns) for table, columns in COLUMNS.items()}
 
 
 def catalog_frame() -> pd.DataFrame:

@@ -121,7 +121,8 @@ def metadata_values(m: DocumentMetadata, key: str) -> dict:
     }
 
 
-def _document_row(d: IngestedDocument, now: datetime) -> dict:
+def document_row(d: IngestedDocument, now: datetime) -> dict:
+    """The ``documents`` row of a parsed document, by column (DOCUMENT_COLUMNS)."""
     return {
         "doc_id": d.doc_id, "sha256": d.sha256, "path": d.path, "file_name": d.path.rsplit("/", 1)[-1],
         "format": d.parsed.format, "bytes": d.bytes, "pages": d.parsed.pages, "encoding": d.parsed.encoding,
@@ -132,23 +133,14 @@ def _document_row(d: IngestedDocument, now: datetime) -> dict:
     }
 
 
-def document_frame(documents: list[IngestedDocument], now: datetime) -> pd.DataFrame:
-    """The ``documents`` rows of parsed documents."""
-    return pd.DataFrame([_document_row(d, now) for d in documents], columns=DOCUMENT_COLUMNS)
-
-
-def block_frame(documents: list[IngestedDocument]) -> pd.DataFrame:
-    """The ``document_blocks`` rows of parsed documents."""
-    return pd.DataFrame(
-        [
-            (d.doc_id, b.block_no, b.kind, b.location.page, b.location.paragraph, b.location.table,
-             b.location.row, b.location.col, list(b.section_path), b.text,
-             list(b.location.bbox) if b.location.bbox else None, b.confidence)
-            for d in documents
-            for b in d.parsed.blocks
-        ],
-        columns=BLOCK_COLUMNS,
-    )
+def block_rows(d: IngestedDocument) -> list[tuple]:
+    """The ``document_blocks`` rows of a parsed document, as tuples in BLOCK_COLUMNS order."""
+    return [
+        (d.doc_id, b.block_no, b.kind, b.location.page, b.location.paragraph, b.location.table,
+         b.location.row, b.location.col, list(b.section_path), b.text,
+         list(b.location.bbox) if b.location.bbox else None, b.confidence)
+        for b in d.parsed.blocks
+    ]
 
 
 def metadata_to_rederive(raw_dir: Path, stats: list[FileStat], files: dict[str, str], parsed: set[str],

@@ -91,6 +91,7 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
     if read.documents:
         context.log.info(f"parsing: {batches.read_s:.1f} worker-s reading, {batches.extract_s:.1f} worker-s extracting "
                          f"({batches.extract_s / max(batches.read_s, 1e-9):.0%} of reading), "
+                         f"{batches.pack_s:.1f} worker-s packing rows, "
                          f"{batches.write_s:.1f} s writing {len(batches.written)} batch(es) of Parquet, "
                          f"{batches.bytes / 1e6:.1f} MB")
     if read.from_store:
@@ -117,7 +118,7 @@ def raw_layer(context: dg.AssetExecutionContext, raw_corpus: RawCorpus, warehous
     run = {k: v for k, v in summary.__dict__.items() if k != "run_id"}
     yield dg.MaterializeResult(asset_key="documents", metadata={
         "read_worker_seconds": round(batches.read_s, 2), "extract_worker_seconds": round(batches.extract_s, 2),
-        "batch_write_seconds": round(batches.write_s, 2),
+        "pack_worker_seconds": round(batches.pack_s, 2), "batch_write_seconds": round(batches.write_s, 2),
         "parsed": summary.documents_parsed, "reparsed": summary.documents_reparsed,
         "metadata_rederived": summary.metadata_rederived, "retracted": summary.documents_retracted})
     yield dg.MaterializeResult(asset_key="document_files", metadata={"files": len(plan.unchanged) + len(read.files)})
