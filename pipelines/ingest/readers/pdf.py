@@ -29,7 +29,9 @@ into the next page. Their blocks carry a bbox and the recogniser's confidence.
 
 from __future__ import annotations
 
+import ctypes
 import io
+import itertools
 import logging
 import re
 from collections import Counter
@@ -247,32 +249,56 @@ def _pdfium_lines(page, page_no: int) -> list[tuple[float, _Line]]:
     PDFium already breaks the page's text into lines. A line's extent comes from its first and last
     visible characters, its character width is the line's width over its visible characters: two
     calls per line instead of one per character, which had made this the slowest part of reading.
+    Where those characters are is found with str methods (strip, split), not a loop over the line.
     """
     textpage = page.get_textpage()
     text = textpage.get_text_range()
     height = page.get_height()
+    charbox = _CharBoxes(textpage)
     items: list[tuple[float, _Line]] = []
     start = 0
     for raw_line in text.splitlines(keepends=True):
         body = raw_line.rstrip("\r\n")
-        visible = [start + i for i, ch in enumerate(body) if ch.strip()]
-        if visible:
-            left, _, _, first_top = textpage.get_charbox(visible[0])
-            _, _, right, last_top = textpage.get_charbox(visible[-1])
+        stripped = body.strip()
+        if stripped:
+            left, first_top = charbox.left_top(start + len(body) - len(body.lstrip()))
+            right, last_top = charbox.right_top(start + len(body.rstrip()) - 1)
+            visible = len("".join(stripped.split()))
             top = height - max(first_top, last_top)
-            items.append((top, _Line(page_no, body.strip(), left, right, top, (right - left) / len(visible))))
+            items.append((top, _Line(page_no, stripped, left, right, top, (right - left) / visible)))
         start += len(raw_line)
     textpage.close()
     return items
 
 
+class _CharBoxes:
+    """PdfTextPage.get_charbox's box of a character (PDFium's FPDFText_GetCharBox), into ctypes
+    doubles made once per page rather than four new ones a call."""
+
+    def __init__(self, textpage):
+        self._raw = textpage.raw
+        self._left, self._right, self._bottom, self._top = (ctypes.c_double() for _ in range(4))
+
+    def _read(self, index: int) -> None:
+        if not pdfium_c.FPDFText_GetCharBox(self._raw, index, self._left, self._right, self._bottom, self._top):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+
+    def left_top(self, index: int) -> tuple[float, float]:
+        self._read(index)
+        return self._left.value, self._top.value
+
+    def right_top(self, index: int) -> tuple[float, float]:
+        self._read(index)
+        return self._right.value, self._top.value
+
+
 def _has_drawings(page) -> bool:
-    paths = 0
-    for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        paths += 1
-        if paths >= MIN_PATHS_FOR_TABLES:
-            return True
-    return False
+    """Whether the page holds at least MIN_PATHS_FOR_TABLES path objects, on the page itself or in
+    a form on it (not a form in a form). Walked with PDFium's own calls and stopped at the last path
+    needed: pypdfium2's get_objects wraps every object in a Python object first."""
+    paths = (kind for depth, _, kind in pdf_tables.page_objects(page.raw)
+             if depth <= 1 and kind == pdfium_c.FPDF_PAGEOBJ_PATH)
+    return sum(1 for _ in itertools.islice(paths, MIN_PATHS_FOR_TABLES)) == MIN_PATHS_FOR_TABLES
 
 
 def _has_graphics(page) -> bool:

@@ -289,7 +289,7 @@ def _address(pointer) -> int:
     return ctypes.cast(pointer, ctypes.c_void_p).value or 0
 
 
-def _objects(holder, is_form: bool, depth: int = 0):
+def page_objects(holder, is_form: bool = False, depth: int = 0):
     """(depth, object, type) of every page object, forms' contents included."""
     count = pdfium_c.FPDFFormObj_CountObjects if is_form else pdfium_c.FPDFPage_CountObjects
     get = pdfium_c.FPDFFormObj_GetObject if is_form else pdfium_c.FPDFPage_GetObject
@@ -298,7 +298,7 @@ def _objects(holder, is_form: bool, depth: int = 0):
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         yield depth, obj, kind
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            yield from _objects(obj, True, depth + 1)
+            yield from page_objects(obj, True, depth + 1)
 
 
 def _subpaths(obj) -> list[list[Op]] | None:
@@ -338,11 +338,18 @@ def _subpaths(obj) -> list[list[Op]] | None:
     return subpaths
 
 
+def _by_address(function, restype, *argtypes):
+    """A PDFium function called with plain addresses (ints) for its pointers: pypdfium2's binding
+    checks and converts typed pointers on every call, a cost _chars pays several times a character."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(_address(function))
+
+
 # FPDFText_GetTextObject answering the object's address (an int, None for a generated
 # character): pypdfium2's own binding answers a typed pointer, which takes longer to compare
-_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    _address(pdfium_c.FPDFText_GetTextObject)
-)
+_text_object_address = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_has_unicode_map_error = _by_address(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_char_origin = _by_address(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int,
+                           ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 
 
 def _chars(textpage, height: float, text_objects: set[int]) -> list[dict] | None:
@@ -354,10 +361,10 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict] | None
     if len(text) != pdfium_c.FPDFText_CountChars(raw):
         return None  # a character PDFium keeps out of its text (a control code, a marked hyphen)
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    x_address, y_address = ctypes.addressof(origin_x), ctypes.addressof(origin_y)
     value = ctypes.c_float()
     matrix = pdfium_c.FS_MATRIX()
-    is_generated, unmapped, get_origin = (pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_HasUnicodeMapError,
-                                          pdfium_c.FPDFText_GetCharOrigin)
+    is_generated = pdfium_c.FPDFText_IsGenerated
     fonts: dict[int, tuple] = {}  # text object -> (font, its address, size, descent, a, d)
     widths: dict[tuple, float] = {}  # (font, character, size) -> advance width
     chars: list[dict] = []
@@ -366,7 +373,7 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict] | None
         obj = _text_object_address(raw_address, index)
         if not obj or (character == " " and is_generated(raw, index)):
             continue  # a line break or space PDFium generated (between text objects, or in a TJ gap)
-        if character < " " or unmapped(raw, index):
+        if character < " " or _has_unicode_map_error(raw_address, index):
             return None  # a character without Unicode
         if obj not in fonts:
             pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
@@ -378,7 +385,7 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict] | None
                 return None
             fonts[obj] = (font, _address(font), size, value.value, matrix.a, matrix.d)
         font, font_address, size, descent, a, d = fonts[obj]
-        get_origin(raw, index, origin_x, origin_y)
+        _char_origin(raw_address, index, x_address, y_address)
         x, y = origin_x.value, origin_y.value
         if last and last[0] == obj and (y != last[2] or x == last[1]):
             # a text object's characters off its line (vertical writing), or several at one origin
@@ -411,7 +418,7 @@ def read_page(page) -> PageContent | None:
     subpaths: list[list[Op]] = []
     text_objects: set[int] = set()
     bounds = [ctypes.c_float() for _ in range(4)]
-    for depth, obj, kind in _objects(page.raw, False):
+    for depth, obj, kind in page_objects(page.raw):
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             found = _subpaths(obj) if depth == 0 else None  # a form's own matrix is not read
             if found is None:
