@@ -84,8 +84,8 @@ def time_floor(paths: list[str], workers: int) -> float:
     return seconds
 
 
-PARSING_LINE = re.compile(r"parsing: ([\d.]+) worker-s reading, ([\d.]+) worker-s extracting .*?([\d.]+) s writing "
-                          r"(\d+) batch\(es\) of Parquet, ([\d.]+) MB")
+PARSING_LINE = re.compile(r"parsing: ([\d.]+) worker-s reading, ([\d.]+) worker-s extracting .*?([\d.]+) worker-s packing "
+                          r"rows, ([\d.]+) s writing (\d+) batch\(es\) of Parquet, ([\d.]+) MB")
 LOADING_LINE = re.compile(r"loading: ([\d.]+) s into the draft")
 
 
@@ -112,14 +112,15 @@ def _shares(output: str, workers: int, seconds: float) -> dict:
     parsing, loading = PARSING_LINE.search(output), LOADING_LINE.search(output)
     if not parsing or not loading:
         return {}
-    read_s, extract_s, write_s, batches, mb = (float(g) for g in parsing.groups())
+    read_s, extract_s, pack_s, write_s, batches, mb = (float(g) for g in parsing.groups())
     steps = _step_seconds()
     return {
         "reading_worker_seconds": round(read_s, 1), "extraction_worker_seconds": round(extract_s, 1),
         "extraction_over_reading": round(extract_s / read_s, 3),
         "reading_share": round(read_s / workers / seconds, 3), "extraction_share": round(extract_s / workers / seconds, 3),
+        "packing_worker_seconds": round(pack_s, 1),  # the workers' turning documents into rows
         "batch_writing_seconds": round(write_s, 1), "loading_seconds": float(loading.group(1)),
-        "writing_share": round((write_s + float(loading.group(1))) / seconds, 3),
+        "writing_share": round((pack_s / workers + write_s + float(loading.group(1))) / seconds, 3),
         "batches": int(batches), "batch_mb": mb,
         "per_batch_core_seconds": round((read_s + extract_s) / batches, 2) if batches else None,
         "run_seconds": round(sum(steps.values()), 1),  # the steps' wall time; the rest is start-up and publishing

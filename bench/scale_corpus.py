@@ -19,7 +19,7 @@ from pathlib import Path
 from pipelines.metadata.admin_divisions import admin_index
 from pipelines.samples import generate as gen
 
-STAMP = "corpus.json"
+STAMP_SUFFIX = ".corpus.json"  # raw/ -> raw.corpus.json beside it: inside, it would be ingested as a report
 
 
 def all_counties(years: list[int]) -> list[gen.County]:
@@ -64,7 +64,7 @@ def ensure_corpus(out_dir: Path, years: list[int], workers: int) -> list[str]:
     """The corpus under ``out_dir``: reused if its stamp matches, else (re)generated in parallel."""
     counties = all_counties(years)
     params = {"counties": len(counties), "years": years, "generator": _generator_version()}
-    stamp = out_dir.parent / STAMP  # beside the corpus: inside it, it would be ingested as a report
+    stamp = out_dir.with_name(out_dir.name + STAMP_SUFFIX)  # one per corpus: the 1x and 2x corpora share a folder
     if stamp.exists():
         saved = json.loads(stamp.read_text(encoding="utf-8"))
         if saved["params"] == params:
