@@ -13,13 +13,13 @@ import re
 
 import pytest
 
-from pipelines.extract import quantities
+from pipelines.extract import context, mapping, quantities, scope
 from pipelines.extract.catalog import catalog
 from pipelines.extract.context import simplified, simplified_texts
 from pipelines.extract.mapping import _EXPLICIT_YEAR, _THIS_YEAR
 from pipelines.extract.quantities import SuffixMatcher, _candidate, _excluded_spans, _number_start, rules
 from pipelines.extract.scope import _MULTI_YEAR, _OTHER_LEVEL
-from pipelines.extract.segments import ClauseText
+from pipelines.extract.segments import ClauseText, TextBefore
 
 
 def _texts(words, seed: int, n: int = 300, length: int = 8) -> list[str]:
@@ -183,3 +183,117 @@ def test_a_short_clause_searched_to_a_figure_as_its_copied_prefix(pattern):
             assert clause.search(pattern, end) == (pattern.search(prefix) is not None), (text, end)
             found = clause.last(pattern, end)
             assert (found.span() if found else None) == (expected[-1].span() if expected else None), (text, end)
+
+
+# --- the scan's skip over words, the cue distance, the matching form of a block, the word gates ---
+
+
+def _skip_by_loop(text: str, pos: int) -> int:
+    """What find_quantities did before ``_skip_to_number``: from the start class's next character, read the
+    scanner's span and pass it when it is a Chinese numeral with no follower (a word), until one is not."""
+    plain, start, follower = _candidate(thousands=False), _number_start(), rules().compiled.numeral_follower
+    while (first := start.search(text, pos)) is not None:
+        match = plain.match(text, first.start())
+        if not (match.group("cn") and not follower.match(text, match.end())):
+            return first.start()
+        pos = match.end()
+    return len(text)
+
+
+def test_the_skip_to_a_number_ends_where_the_loop_over_numerals_stopped():
+    r = rules()
+    words = list(r.units[:12]) + list(r.after_number) + ["至", "到", "-", "是", "律", "步", " ", "\t", "、", "次性", "的"]
+    numerals = ["一", "三", "十", "两万", "百", "百分之", "百分之五", "分之", "壹拾", "伍", "零", "万", "亿", "九十九", "7",
+                "12", "٣", "*", "×", ".", ","]
+    skip = quantities._skip_to_number()
+    rng = random.Random(9)
+    for _ in range(4000):
+        text = "".join(rng.choice(numerals if rng.random() < 0.5 else words) for _ in range(rng.randint(0, 8)))
+        for pos in range(len(text) + 1):
+            assert skip.match(text, pos).end() == _skip_by_loop(text, pos), (text, pos)
+
+
+@pytest.mark.parametrize(
+    ("text", "pos", "expected"),
+    [
+        ("统一思想,一是加强学习", 0, 11),  # words only: to the end
+        ("进一步开展三场讲座", 0, 5),  # 一 of 进一步 passed, 三 has a unit after it
+        ("占百分之九十", 0, 1),  # 百分之 read as a percent, not passed as the numeral 百
+        ("伍拾万元", 0, 0),
+        ("队伍三支", 0, 2),  # 伍 alone is a word
+        ("共 12 件", 0, 2),
+    ],
+)
+def test_the_skip_to_a_number_cases(text, pos, expected):
+    assert quantities._skip_to_number().match(text, pos).end() == expected == _skip_by_loop(text, pos)
+
+
+def _cue_distance_with_options(ctx, parts):
+    """mapping._cue_distance as first written: a list of the options per part, the nearest taken."""
+    worst = 0
+    for part in parts:
+        left_at, right_at = ctx.left.rfind(part), ctx.right.find(part)
+        options = ([len(ctx.left) - (left_at + len(part))] if left_at >= 0 else []) + ([right_at] if right_at >= 0 else [])
+        if not options:
+            return None
+        worst = max(worst, min(options))
+    return worst
+
+
+def test_the_cue_distance_is_the_nearest_option_of_its_farthest_part():
+    parts = ["调解", "案件", "受理", "件", "法律援助", "援助"]
+    rng = random.Random(10)
+    for left, right in zip(_texts(parts, seed=11, n=400), _texts(parts, seed=12, n=400)):
+        ctx = mapping.Context(left, right, "", "", "", TextBefore.of(""))
+        for n in (1, 2, 3):
+            cue = tuple(rng.sample(parts, n))
+            assert mapping._cue_distance(ctx, cue) == _cue_distance_with_options(ctx, cue), (left, right, cue)
+
+
+@pytest.mark.parametrize(
+    ("block", "plain"),
+    [
+        ("受理行政复议案件12件,审结10件", True),
+        ("结案(包括不予受理)86件", False),
+        ("“一网通办”率达到98%", False),
+        ("开展「法律明白人」培训3期", False),
+        ("", True),
+    ],
+)
+def test_a_block_without_parentheses_or_quotes_is_matched_as_written(block, plain):
+    # every piece of such a block is what _for_matching makes of it; others are given to _for_matching
+    form = context._matching_form(block)
+    assert (form is context._unchanged) == plain
+    for a in range(len(block) + 1):
+        for b in range(a, len(block) + 1):
+            assert form(block[a:b]) == context._for_matching(block[a:b]), (block, a, b)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (_EXPLICIT_YEAR, (mapping._YEAR_WORD,)),
+        (_THIS_YEAR, (mapping._YEAR_WORD,)),
+        (_OTHER_LEVEL, scope._OTHER_LEVEL_WORDS),
+        (_MULTI_YEAR, scope._MULTI_YEAR_WORDS),
+    ],
+)
+def test_a_pattern_searched_only_where_its_words_stand_holds_one_in_every_match(pattern, words):
+    # stated_year and part_of_a_total search a clause only when it holds one of these words
+    pieces = ["2022", "2021 ", "年", "年度", "以来", "本年", "今年", "当年", "年底", "年末", "全省", "全国", "省内", "在",
+              "率先", "近三年", "两年来", "五年以来", "普法以来", "12件", ",", "至今", "底前", "省", "全", "近"]
+    rng = random.Random(13)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        for match in pattern.finditer(text):
+            assert any(word in match.group() for word in words), (pattern.pattern, text, match.group())
+        before = TextBefore.of(text)
+        for end in range(len(text) + 1):
+            prefix = TextBefore(before.clause, end)
+            assert all((word in prefix) == (word in text[:end]) for word in words), (text, end)
+
+
+@pytest.mark.parametrize(("text", "characters", "expected"),
+                         [("2023年", "年-", True), ("12件", "年-", False), ("", "《", False), ("a", "", False)])
+def test_holds_one_of_is_any_character_in_the_text(text, characters, expected):
+    assert quantities._holds_one_of(text, characters) == expected == any(c in text for c in characters)

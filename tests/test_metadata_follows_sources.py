@@ -13,7 +13,7 @@ import pytest
 
 from builders import write_txt
 from pipelines.build import build
-from pipelines.warehouse import raw_layer
+from pipelines.warehouse import batch_store, raw_layer
 
 
 def report(raw: Path, name: str, first_line: str, aid: int) -> Path:
@@ -105,7 +105,8 @@ def test_full_parses_every_file_again_and_keeps_first_ingestion(corpus):
 
 def test_a_new_reader_version_reparses_once_and_reextracts(corpus, monkeypatch):
     raw, warehouse = corpus
-    monkeypatch.setattr(raw_layer, "reader_version", lambda: "a-newer-reader")
+    for module in (raw_layer, batch_store):  # the planning and the batch writing (the build's process)
+        monkeypatch.setattr(module, "reader_version", lambda: "a-newer-reader")
     runs = run(raw, warehouse)
     assert (runs["documents_parsed"], runs["documents_reparsed"], runs["unchanged_files"]) == (3, 3, 3)
     assert one(warehouse, "SELECT DISTINCT reader_version FROM documents") == [("a-newer-reader",)]

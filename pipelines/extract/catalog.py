@@ -28,7 +28,7 @@ class Cue:
     def part_set(self) -> frozenset[str]:
         return frozenset(self.parts)
 
-    @property
+    @cached_property  # written into every match of the cue
     def text(self) -> str:
         return "+".join(self.parts) + ("@" + "/".join(self.topic) if self.topic else "")
 

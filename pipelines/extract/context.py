@@ -132,6 +132,23 @@ def _for_matching(text: str) -> str:
     return text.translate(_QUOTES) if _ANY_QUOTE.search(text) else text
 
 
+def _unchanged(text: str) -> str:
+    return text
+
+
+def _matching_form(block_text: str):
+    """``_for_matching`` for the pieces of one block's text: itself, or, for a block with no parenthesis
+    and no quote mark (most of them), which then has nothing to drop in any piece, the identity, which
+    neither hashes nor remembers the pieces (tests/test_extract_speed_equivalence.py)."""
+    return _for_matching if "(" in block_text or _ANY_QUOTE.search(block_text) else _unchanged
+
+
+@lru_cache(maxsize=1024)
+def _section_words(section_path: tuple[str, ...]) -> str:
+    """A block's section headings joined, as matching reads them: made once for all the blocks of a section."""
+    return SharedText.of(simplified(" ".join(section_path)))
+
+
 def _attached_right(after: str) -> str:
     """The words after a figure that belong to it: the noun it counts, not the next phrase.
 
@@ -147,8 +164,10 @@ def _attached_right(after: str) -> str:
         if not kept.endswith(_ADJECTIVE_ENDS):
             break
         kept += "、" + part
-    for word in _RIGHT_CUT:
-        kept = kept.split(word, 1)[0]
+    for word in _RIGHT_CUT:  # kept.split(word, 1)[0], without making the list
+        at = kept.find(word)
+        if at >= 0:
+            kept = kept[:at]
     return kept
 
 
@@ -206,31 +225,34 @@ def figure_contexts(block: Block, rows: dict, text: str | None = None) -> list[t
         return [(*_table_contexts(block, row, q), (0, len(text))) for q in quantities]
     sentences = sentence_spans(text)
     sentence_starts = [a for a, _ in sentences]
-    clauses_of: dict[tuple[int, int], tuple[list, list]] = {}
+    clauses_of: dict[tuple[int, int], tuple[list, list, str]] = {}  # a sentence's clauses, their starts, its text
     clause_texts: dict[tuple[int, int], ClauseText] = {}
     shared: dict[tuple[int, int], str] = {}
 
+    for_matching = _matching_form(text)
+
     def words(a: int, b: int) -> str:
         """``_for_matching(text[a:b])`` for a span many figures share, made once."""
-        if (a, b) not in shared:
-            shared[(a, b)] = SharedText.of(_for_matching(text[a:b]))
-        return shared[(a, b)]
+        made = shared.get((a, b))
+        if made is None:
+            made = shared[(a, b)] = SharedText.of(for_matching(text[a:b]))
+        return made
 
-    section = SharedText.of(simplified(" ".join(block.section_path)))
+    section = _section_words(block.section_path)
     is_change = [role_of(text[max(0, q.start - 12) : q.start])[0] == "change" for q in quantities]
     carried_from_for = _carried_from(quantities, is_change)
     subset_words = occurrences(text, "其中")  # for text.find("其中", q.end, s_end) by binary search
     items = []
     for i, q in enumerate(quantities):
-        s_start, s_end = _containing(sentences, sentence_starts, q.start)
-        if (s_start, s_end) not in clauses_of:
+        sentence = s_start, s_end = _containing(sentences, sentence_starts, q.start)
+        if (of_sentence := clauses_of.get(sentence)) is None:
             spans = clause_spans(text, s_start, s_end)
-            clauses_of[(s_start, s_end)] = (spans, [a for a, _ in spans])
-        clauses, clause_starts = clauses_of[(s_start, s_end)]
+            of_sentence = clauses_of[sentence] = (spans, [a for a, _ in spans], original[s_start:s_end])
+        clauses, clause_starts, evidence = of_sentence
         clause_no = max(0, bisect_right(clause_starts, q.start) - 1)
-        c_start, c_end = clauses[clause_no]
-        if (c_start, c_end) not in clause_texts:
-            clause_texts[(c_start, c_end)] = ClauseText(text[c_start:c_end])
+        clause = c_start, c_end = clauses[clause_no]
+        if (clause_text := clause_texts.get(clause)) is None:
+            clause_text = clause_texts[clause] = ClauseText(text[c_start:c_end])
         previous = quantities[i - 1] if i > 0 and quantities[i - 1].end > c_start else None
         following = quantities[i + 1] if i + 1 < len(quantities) and quantities[i + 1].start < c_end else None
         prev_end = previous.end if previous else c_start
@@ -252,15 +274,15 @@ def figure_contexts(block: Block, rows: dict, text: str | None = None) -> list[t
         k = bisect_left(subset_words, q.end)
         subset_at = subset_words[k] if k < len(subset_words) and subset_words[k] + 2 <= s_end else -1
         clause_before_previous = clauses[clause_no - 1][0] if clause_no > 0 else s_start
-        right_words = _for_matching(right)
+        right_words = for_matching(right)
         context = Context(
-            _for_matching(left), right_words, words(c_start, c_end),
+            for_matching(left), right_words, words(c_start, c_end),
             words(s_start, subset_at if subset_at >= 0 else s_end), section,
-            TextBefore(clause_texts[(c_start, c_end)], q.start - c_start), _for_matching(carried),
+            TextBefore(clause_text, q.start - c_start), for_matching(carried),
             words(subset_at, s_end) if subset_at >= 0 else "",
-            _for_matching(text[max(clause_before_previous, q.start - NEAR_CHARS) : q.start]),
+            for_matching(text[max(clause_before_previous, q.start - NEAR_CHARS) : q.start]),
             text[max(s_start, q.start - LEAD_CHARS) : q.start],
             "" if _RIGHT_PREDICATE.match(right) else right_words,
         )
-        items.append((q, context, original[s_start:s_end], (s_start, s_end)))
+        items.append((q, context, evidence, sentence))
     return items

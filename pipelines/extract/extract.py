@@ -124,7 +124,7 @@ def extract_blocks(blocks: list[Block], doc_year: int | None, cat: Catalog | Non
             if last_prior and re.search(r"[,;:]", block.text[last_prior[1] : q.start]):
                 last_prior = None
             matches, reason = _decide(q, ctx, cat, role, fact_year, previous, last_prior and last_prior[0])
-            if not all(_converts_finitely(q, m.indicator, cat) for m in matches):
+            if matches and not all(_converts_finitely(q, m.indicator, cat) for m in matches):
                 matches, reason = [], "number_not_finite"
             candidate = matches[0] if matches else None
             if matches:
@@ -179,9 +179,13 @@ def _finite(q: Quantity) -> Quantity:
 
     ``find_quantities`` bounds every number already (``number_out_of_bounds``); this is the last guard.
     """
-    if all(v is None or math.isfinite(v) for v in (q.value, q.lower, q.upper)):
+    if _finite_or_none(q.value) and _finite_or_none(q.lower) and _finite_or_none(q.upper):
         return q
     return replace(q, value=None, lower=None, upper=None, reject_reason=q.reject_reason or "number_not_finite")
+
+
+def _finite_or_none(value: float | None) -> bool:
+    return value is None or math.isfinite(value)
 
 
 def _factor(q: Quantity, indicator: Indicator, cat: Catalog) -> float:
@@ -192,8 +196,10 @@ def _factor(q: Quantity, indicator: Indicator, cat: Catalog) -> float:
 
 
 def _converts_finitely(q: Quantity, indicator: Indicator, cat: Catalog) -> bool:
+    """Whether ``q``'s values stay finite in the indicator's unit. ``q`` is finite already (``_finite``),
+    so only a factor other than 1 (most units are the indicator's own) can make one infinite."""
     factor = _factor(q, indicator, cat)
-    return all(v is None or math.isfinite(v * factor) for v in (q.value, q.lower, q.upper))
+    return factor == 1.0 or all(v is None or math.isfinite(v * factor) for v in (q.value, q.lower, q.upper))
 
 
 def _carry(indicator: Indicator, rule: str) -> Match:

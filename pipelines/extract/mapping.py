@@ -27,6 +27,7 @@ _CHANGE = re.compile(
 _PRIOR = re.compile(r"(?:较|比|与|同比)?(?:上年|去年|上一年度?|(?P<year>(?:19|20)\d{2})年度?)(?:同期)?(?:的)?$")
 _EXPLICIT_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?!度?以来|至今|底前|计划|目标)")
 _THIS_YEAR = re.compile(r"本年|今年|当年|(?<!\d)(?:年底|年末)")  # 年底 alone is this year's; 2022年底 is 2022's
+_YEAR_WORD = "年"  # what every match of _EXPLICIT_YEAR and _THIS_YEAR holds
 _SHARED_FIGURE = re.compile(r"[均都各](?:为|达|达到|是)?$")
 _SUMMED_OVER_UNITS = re.compile(r"各部门|各单位|各乡镇|各村|各街道|各镇|村级|村\((?:居|社区)\)|各地")
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
@@ -109,11 +110,12 @@ def stated_year(clause_before: TextBefore, sentence: str) -> int | None:
 
     A clause that says 本年/今年/年底 is about the report's own year whatever the sentence began with.
     """
-    if clause_before.search(_THIS_YEAR):
-        return None
-    last = clause_before.last(_EXPLICIT_YEAR)
-    if last:
-        return int(last.group("year"))
+    if _YEAR_WORD in clause_before:  # most clauses have none: nothing to search for
+        if clause_before.search(_THIS_YEAR):
+            return None
+        last = clause_before.last(_EXPLICIT_YEAR)
+        if last:
+            return int(last.group("year"))
     lead = _EXPLICIT_YEAR.match(sentence, _LEADING_SPACE.match(sentence).end())  # sentence.lstrip(), not copied
     return int(lead.group("year")) if lead else None
 
@@ -126,19 +128,25 @@ def unit_fits(q: Quantity, ind: Indicator) -> bool:
 
 
 def _cue_distance(ctx: Context, parts: tuple[str, ...]) -> float | None:
-    """How far the cue's parts stand from the figure (chars); None when a part is missing."""
+    """How far the cue's parts stand from the figure (chars); None when a part is missing.
+
+    A part's distance is the nearer of its last occurrence before the figure and its first after it;
+    the cue's is its farthest part's. Asked for every cue of every candidate indicator of every figure,
+    so it keeps to locals instead of building a list of options per part
+    (tests/test_extract_speed_equivalence.py checks it against that form).
+    """
+    left, right = ctx.left, ctx.right
     worst = 0
     for part in parts:
-        left_at = ctx.left.rfind(part)
-        right_at = ctx.right.find(part)
-        options = []
-        if left_at >= 0:
-            options.append(len(ctx.left) - (left_at + len(part)))
-        if right_at >= 0:
-            options.append(right_at)
-        if not options:
+        at = left.rfind(part)
+        distance = len(left) - at - len(part) if at >= 0 else -1
+        after = right.find(part)
+        if after >= 0 and (distance < 0 or after < distance):
+            distance = after
+        if distance < 0:
             return None
-        worst = max(worst, min(options))
+        if distance > worst:
+            worst = distance
     return worst
 
 
@@ -157,8 +165,9 @@ def _topic_scope(ctx: Context, ind: Indicator, cue: Cue | None = None) -> str | 
         return "none"
     own = cue.parts if cue else ()
     topic = ind.topic_beside(cue)  # not the cue's own words
+    rivals = ind.rivals
     for scope, text in (("segment", ctx.segment), ("clause", ctx.clause), ("sentence", ctx.sentence), ("section", ctx.section)):
-        rival = any(word in text for word in ind.rivals)
+        rival = bool(rivals) and any(word in text for word in rivals)  # most indicators have none
         if rival and scope != "section":  # a sentence is about one thing; headings list several (行政复议与应诉)
             return None
         if any(word in text for word in topic):
@@ -185,14 +194,15 @@ def score(q: Quantity, ctx: Context, ind: Indicator, check_unit: bool = True,
     so only those are measured (all of ``ind.cues`` otherwise)."""
     if check_unit and not unit_fits(q, ind):
         return None
-    if ind.exclude_pattern.search(ctx.head):
+    # an empty list's pattern never matches, but searching for it still reads the whole text
+    if ind.exclude and ind.exclude_pattern.search(ctx.head):
         return None
-    if ind.exclude_before_pattern.search(ctx.before):
+    if ind.exclude_before and ind.exclude_before_pattern.search(ctx.before):
         return None
     best = None
     for cue in ind.cues if cues is None else cues:
         distance = _cue_distance(ctx, cue.parts)
-        if distance is not None and _cue_fits(cue, ctx) and (best is None or (cue.length, -distance) > best[:2]):
+        if distance is not None and (best is None or (cue.length, -distance) > best[:2]) and _cue_fits(cue, ctx):
             best = (cue.length, -distance, cue)
     if best is None:
         return None
@@ -241,7 +251,6 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
     A figure counting two catalog things at once (规范性文件、重大决策等合法性审查281件) is
     neither's value: it is kept with the reason ``combined``.
     """
-    candidates = catalog.candidates(ctx.segment)
     with_cues = catalog.candidate_cues(ctx.segment)
     matches = [m for ind, cues in with_cues if (m := score(q, ctx, ind, cues=cues))]
     decided_by = ctx
@@ -259,7 +268,7 @@ def match_indicators(q: Quantity, ctx: Context, catalog: Catalog) -> tuple[list[
         if wrong_unit:
             best = max(wrong_unit, key=lambda m: m.score)
             return [], f"unit_mismatch: {q.unit or 'no unit'} is not a unit of {best.indicator.code} ({best.indicator.unit})"
-        return [], next((why for ind in candidates if unit_fits(q, ind) and (why := _ruled_out(ctx, ind))), None)
+        return [], next((why for ind in catalog.candidates(ctx.segment) if unit_fits(q, ind) and (why := _ruled_out(ctx, ind))), None)
     matches.sort(key=lambda m: m.score, reverse=True)
     shared = bool(_SHARED_FIGURE.search(ctx.left.rstrip()))
     named = _objects_named(q, decided_by.segment, matches[0].indicator.category, catalog)

@@ -151,6 +151,17 @@ def _follower_pattern(words) -> re.Pattern:
     return re.compile(rf" *+[\s{re.escape(firsts)}]")
 
 
+_PERCENT_NUMERALS = "零〇一二两三四五六七八九十百点"  # what 百分之 is followed by
+
+
+def _numeral_span() -> str:
+    """The scanner's Chinese numeral branch (without its group): a 大写 figure starts with a 大写 character
+    and goes on with 大写, 零, 万, 亿 (which have no 大写 form); it is scanned apart from everyday numerals
+    so 队伍三支 reads 伍 (a word) and 三支, not 伍三 = 53."""
+    everyday, financial = (re.escape(rules().everyday_numerals), re.escape(rules().financial_numerals))
+    return rf"[{financial}][{financial}零万亿]*|[{everyday}]+"
+
+
 @lru_cache(maxsize=None)
 def _candidate(thousands: bool = True) -> re.Pattern:
     """The scanner for number-like spans; built from the numeral characters in the rules.
@@ -158,15 +169,12 @@ def _candidate(thousands: bool = True) -> re.Pattern:
     ``thousands=False`` leaves out the 1,234,567 form: it finds the same spans wherever that form
     does not match (see ``find_quantities``).
     """
-    everyday, financial = (re.escape(rules().everyday_numerals), re.escape(rules().financial_numerals))
     arabic = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+" if thousands else r"\d+"
-    # A 大写 figure starts with a 大写 character and goes on with 大写, 零, 万, 亿 (which have no 大写 form);
-    # it is scanned apart from everyday numerals so 队伍三支 reads 伍 (a word) and 三支, not 伍三 = 53.
     return re.compile(
-        r"(?P<pct>百分之(?P<pct_num>[零〇一二两三四五六七八九十百点]+))"
+        rf"(?P<pct>百分之(?P<pct_num>[{_PERCENT_NUMERALS}]+))"
         rf"|(?P<arabic>{arabic})(?:\.(?P<frac>\d+))?"
         r"|(?P<mask>[*×]+(?:\.[*×]+)?)"
-        rf"|(?P<cn>[{financial}][{financial}零万亿]*|[{everyday}]+)"
+        rf"|(?P<cn>{_numeral_span()})"
     )
 
 
@@ -176,12 +184,28 @@ def _number_start() -> re.Pattern:
 
     Each of them starts a span (a digit, a star, a numeral: every branch of the scanner reads one such
     character and needs no more), so the scanner's first match from a position is its match at the first
-    of these characters. A class is searched by skipping over the other characters; the scanner itself,
-    whose branches start with groups, is tried whole at every position. A digit (``\\d``, which is what
-    ``str.isdecimal`` tells) starts an Arabic number: no other branch starts with one.
+    of these characters. A digit (``\\d``, which is what ``str.isdecimal`` tells) starts an Arabic number:
+    no other branch starts with one.
     """
     numerals = re.escape(rules().everyday_numerals + rules().financial_numerals)
     return re.compile(rf"[百\d*×{numerals}]")
+
+
+@lru_cache(maxsize=1)
+def _skip_to_number() -> re.Pattern:
+    """Matches from a position over everything the scan passes before its next possible figure.
+
+    That is the characters no span starts with (not in ``_number_start``), and the Chinese numerals that
+    are words (一是, 统一): the scanner's numeral span, taken whole (atomic, as the scanner reads it), with
+    no ``Matchers.numeral_follower`` after it, where the percent branch, which the scanner tries first,
+    does not match (百分之五). Its match ends at the next start character whose span the scan reads on:
+    a digit, a star, 百分之…, or a numeral with a follower. One call for a run of words, where a loop
+    would turn once per numeral (tests/test_extract_speed_equivalence.py).
+    """
+    other = "[^" + _number_start().pattern[1:]  # the start class, negated
+    follower = rules().compiled.numeral_follower.pattern
+    word = rf"(?!百分之[{_PERCENT_NUMERALS}])(?>{_numeral_span()})(?!{follower})"
+    return re.compile(rf"(?:{other}++|{word})*+")
 
 
 _THOUSANDS_CHAIN = re.compile(r"\d{1,3}(?:,\d{3})+")
@@ -216,11 +240,18 @@ def _excluded_spans(text: str) -> list[tuple[int, int]]:
     month, 《 for a title): a substring test reads a text far faster than a pattern is tried at each of
     its positions, most blocks lack most of them, and the spans found are the same.
     """
-    spans = [m.span() for pattern, needs in _EXCLUDED_SPANS if any(map(text.__contains__, needs))
-             for m in pattern.finditer(text)]
-    if any(map(text.__contains__, _SLOGAN_OPENERS)):
+    spans = [m.span() for pattern, needs in _EXCLUDED_SPANS if _holds_one_of(text, needs) for m in pattern.finditer(text)]
+    if _holds_one_of(text, _SLOGAN_OPENERS):
         spans += [m.span() for m in rules().compiled.slogan.finditer(text)]  # slogans
     return spans
+
+
+def _holds_one_of(text: str, characters: str) -> bool:
+    """``any(c in text for c in characters)`` without a generator: asked nine times a block."""
+    for character in characters:
+        if character in text:
+            return True
+    return False
 
 
 class _Spans:
@@ -373,7 +404,7 @@ def _too_long_to_read(numeral: str, r: Rules) -> bool:
 
 
 def _skip_spaces(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] == " ":
+    while text.startswith(" ", pos):
         pos += 1
     return pos
 
@@ -389,14 +420,12 @@ def find_quantities(text: str) -> list[Quantity]:
     excluded = None  # the excluded spans, found when a first number could be a figure
     found: list[Quantity] = []
     pos = 0
-    candidate, plain, start = _candidate(), _candidate(thousands=False), _number_start()
-    follower = r.compiled.numeral_follower
+    candidate, plain, skip = _candidate(), _candidate(thousands=False), _skip_to_number()
     failed_chain_end = -1  # the end of the last chain of ,ddd groups that was no thousands figure
     while True:
-        first = start.search(text, pos)  # where plain.search(text, pos) would match
-        if first is None:
+        at = skip.match(text, pos).end()  # past the characters and the numerals that are words (一是, 统一)
+        if at == len(text):
             return _with_halves(text, found, r)
-        at = first.start()
         if text[at].isdecimal() and not (at < failed_chain_end and text[at - 1] == ","):
             # a group inside a failed chain fails too: it runs to the same end, where the chain failed
             match = candidate.match(text, at)
@@ -405,8 +434,6 @@ def find_quantities(text: str) -> list[Quantity]:
         else:
             match = plain.match(text, at)
         pos = match.end()
-        if match.group("cn") and not follower.match(text, pos):
-            continue  # 一是, 统一, 进一步: most Chinese numerals are words (Matchers.numeral_follower)
         if excluded is None:
             excluded = _Spans(_excluded_spans(text))
         if at in excluded:
@@ -442,8 +469,8 @@ def _with_halves(text: str, found: list[Quantity], r: Rules) -> list[Quantity]:
 
 def _read_quantity(text: str, number: _Number, r: Rules) -> Quantity | None:
     start, end = number.start, number.end
-    before = text[max(0, start - 2) : start]
-    if before.endswith("第") or (number.kind == "cn" and before.endswith("星")):
+    before = text[start - 1 : start] if start else ""  # the character before the number
+    if before == "第" or (number.kind == "cn" and before == "星"):
         return None  # ordinals: 第3, 第一
     if number.kind == "cn" and _not_a_chinese_figure(text, number, r):
         return None

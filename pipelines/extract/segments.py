@@ -138,5 +138,9 @@ class TextBefore:
     def last(self, pattern: re.Pattern) -> re.Match | None:
         return self.clause.last(pattern, self.end)
 
+    def __contains__(self, word: str) -> bool:
+        """Whether the text holds ``word``: a pattern that cannot match without it need not be searched."""
+        return self.clause.text.find(word, 0, self.end) >= 0
+
     def __str__(self) -> str:
         return self.clause.text[: self.end]

@@ -58,6 +58,7 @@ def assign_sections(raw_blocks: list[RawBlock]) -> list[Block]:
     is attributed to that heading's section. Table cells never open a section.
     """
     stack: list[tuple[int, str]] = []
+    path: tuple[str, ...] = ()  # the titles on the stack, rebuilt only when a heading changes it
     blocks: list[Block] = []
     for raw in raw_blocks:
         kind = raw.kind
@@ -68,6 +69,7 @@ def assign_sections(raw_blocks: list[RawBlock]) -> list[Block]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, heading_title(raw.text)))
+            path = tuple(title for _, title in stack)
             if kind == "paragraph":
                 kind = "heading"
         blocks.append(
@@ -76,7 +78,7 @@ def assign_sections(raw_blocks: list[RawBlock]) -> list[Block]:
                 kind=kind,
                 text=raw.text,
                 location=raw.location,
-                section_path=tuple(title for _, title in stack),
+                section_path=path,
                 confidence=raw.confidence,
             )
         )

@@ -109,18 +109,45 @@ def _county_words() -> dict[str, str]:
     return words
 
 
-@lru_cache(maxsize=1)
-def _name_lengths() -> dict[str, tuple[int, ...]]:
-    """First character → the lengths of the division names starting with it, longest first.
+def _division_names() -> tuple[str, ...]:
+    """Every name a scan looks for: county words, cities, provinces and their short names.
 
-    Scanning a whole report tries only these lengths at each position instead of every length.
+    One-character names (a province short name could be one) are never looked for.
     """
     index = admin_index()
+    names = (*_county_words(), *index.city_names, *index.province_names, *index.province_short_names)
+    return tuple(name for name in names if len(name) >= 2)
+
+
+@lru_cache(maxsize=1)
+def _name_lengths() -> dict[str, tuple[int, ...]]:
+    """First two characters → the lengths of the division names starting with them, longest first.
+
+    Scanning a whole report tries only these lengths at a position instead of every length,
+    and none at all where no name starts with the two characters found there.
+    """
     lengths: dict[str, set[int]] = {}
-    for name in (*_county_words(), *index.city_names, *index.province_names, *index.province_short_names):
-        if len(name) >= 2:
-            lengths.setdefault(name[0], set()).add(len(name))
-    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+    for name in _division_names():
+        lengths.setdefault(name[:2], set()).add(len(name))
+    return {prefix: tuple(sorted(found, reverse=True)) for prefix, found in lengths.items()}
+
+
+def _char_class(chars: set[str]) -> str:
+    """A regex character class of exactly ``chars``."""
+    return "[" + "".join(map(re.escape, sorted(chars))) + "]"
+
+
+@lru_cache(maxsize=1)
+def _name_start() -> re.Pattern[str]:
+    """Where a division name may start: a character some name begins with, then one that is
+    second in some name (not necessarily the same one).
+
+    Most characters of a report cannot start a name; this lets the regex engine step over
+    them in C (stepping over them one by one in Python was most of the cost of a document's
+    metadata). The positions it lets through are then checked against ``_name_lengths``.
+    """
+    names = _division_names()
+    return re.compile(_char_class({n[0] for n in names}) + "(?=" + _char_class({n[1] for n in names}) + ")")
 
 
 @lru_cache(maxsize=1)
@@ -169,27 +196,37 @@ def _name_stands(text: str, i: int, word: str, name: str, parent: str | None) ->
         before.isdigit()
         or before == "年"
         or before in rules.short_name_boundaries
-        or text[:i].endswith(rules.short_name_predecessors)
+        or text.endswith(rules.short_name_predecessors, 0, i)
     )
     after = text[i + len(word) :]
     return starts and (after[:1].isdigit() or after.startswith(rules.short_name_successors))
 
 
-def find_mentions(text: str) -> Mentions:
+def _name_positions(text: str) -> list[int]:
+    """The positions in ``text`` whose first two characters begin a division name, in order."""
+    starts = _name_lengths()
+    return [i for i in map(re.Match.start, _name_start().finditer(text)) if text[i : i + 2] in starts]
+
+
+def find_mentions(text: str, look_for_mask: bool = True) -> Mentions:
     """Scan ``text`` for county, city and province names, longest match first at each position.
 
     Counties are listed under the name they stand for. A short form that was never a unit's own
     name is listed under the full name at once; one that was (金平县 until 1984) is listed as
-    written and ``resolve_county`` decides by year.
+    written and ``resolve_county`` decides by year. Without ``look_for_mask``, ``masked`` stays
+    False: searching a whole report for ``**县`` costs a third of the scan, and a caller that
+    needs it only in some cases searches then.
     """
     index = admin_index()
     words = _county_words()
     starts = _name_lengths()
-    found = Mentions(masked=bool(patterns().masked.search(text)))
-    i, n = 0, len(text)
+    found = Mentions(masked=look_for_mask and bool(patterns().masked.search(text)))
+    n, end = len(text), 0  # end: where the name read last ends
     parent: tuple[int, str] | None = None  # (end, name) of the city or province just read
-    while i < n:
-        for length in starts.get(text[i], ()):
+    for i in _name_positions(text):
+        if i < end:  # inside the name just read
+            continue
+        for length in starts[text[i : i + 2]]:
             if i + length > n:
                 continue
             word = text[i : i + length]
@@ -209,11 +246,9 @@ def find_mentions(text: str) -> Mentions:
                 found.cities.append(word)
             if is_province:
                 found.provinces.append(word)
-            i += length
-            parent = (i, word) if (is_city or is_province) else None
+            end = i + length
+            parent = (end, word) if (is_city or is_province) else None
             break
-        else:
-            i += 1
     return found
 
 
@@ -501,7 +536,7 @@ def detect_metadata(
         head_mentions = Mentions()
         for heading in headings:
             head_mentions.extend(find_mentions(heading))
-        whole = find_mentions(body)
+        whole = find_mentions(body, look_for_mask=False)  # whether it is masked is asked below, when it matters
         path_mentions = find_mentions(path_text)
         hints = Mentions()
         for mentions in (head_mentions, whole, path_mentions):
@@ -514,7 +549,7 @@ def detect_metadata(
             head_mentions.masked = bool(mask) and not find_mentions(body[: mask.start()]).counties
             subject = None if head_mentions.masked else subject_county(whole, meta.year)
             named = [subject] if subject else []
-            head_mentions.masked = head_mentions.masked or (whole.masked and not named)
+            head_mentions.masked = head_mentions.masked or (not named and bool(rules.masked.search(body)))
         if named:
             _apply_resolution(meta, resolve_county(named[0], meta.year, hints), "text")
         else:

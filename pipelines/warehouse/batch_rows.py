@@ -76,16 +76,21 @@ def read_and_pack(path: Path, relative: str, limits: ReadLimits = ReadLimits()) 
     return packed(ingest_and_extract(path, relative, limits))
 
 
-def batch_tables(documents: list[DocumentRows], schemas: dict[str, pa.Schema]) -> dict[str, pa.Table]:
+def batch_tables(documents: list[DocumentRows], schemas: dict[str, pa.Schema],
+                 versions: dict[str, str]) -> dict[str, pa.Table]:
     """One Arrow table per batch table, the documents' columns end to end, typed by ``schemas`` (the
     warehouse tables'): each column as Arrow reads the Python values, then cast, as DuckDB would cast
-    them on insert (an ISO date string to a date, a whole number to a 32-bit integer)."""
+    them on insert (an ISO date string to a date, a whole number to a 32-bit integer). ``versions``
+    (column -> value: reader_version, metadata_version, extractor_version) stamps every row with the
+    versions the batch is keyed by, those of the process writing it."""
     tables = {}
     for table, names in COLUMNS.items():
         merged: dict[str, list] = {name: [] for name in names}
         for document in documents:
             for name, values in document.columns.get(table, {}).items():
                 merged[name].extend(values)
+        rows = len(merged[names[0]])
+        merged.update((name, [value] * rows) for name, value in versions.items() if name in merged)
         schema = schemas[table]
         tables[table] = pa.Table.from_arrays(
             [pa.array(merged[f.name]).cast(f.type) for f in schema], schema=schema)

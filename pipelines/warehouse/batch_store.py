@@ -87,14 +87,15 @@ class BatchStore:
 
     def write(self, documents: list[DocumentRows]) -> str:
         """Write one batch of read and extracted documents (batch_rows.py); returns its name. Idempotent."""
+        versions = {"reader_version": reader_version(), "metadata_version": metadata_version(),
+                    "extractor_version": extraction_version()}
         key = hashlib.sha256(
-            "\n".join([reader_version(), metadata_version(), extraction_version(),
-                       *sorted(f"{d.sha256} {d.path}" for d in documents)]).encode()
+            "\n".join([*versions.values(), *sorted(f"{d.sha256} {d.path}" for d in documents)]).encode()
         ).hexdigest()[:24]
         target = self.root / key
         if target.is_dir():
             return key
-        tables = batch_tables(documents, self.schemas())
+        tables = batch_tables(documents, self.schemas(), versions)
         self.root.mkdir(parents=True, exist_ok=True)
         scratch = self.root / f".{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
         scratch.mkdir()
