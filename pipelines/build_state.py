@@ -11,8 +11,11 @@ another build would publish the same tables: ``shufa build`` and the nightly sch
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -32,13 +35,56 @@ WAREHOUSE_CODE = ("ingest", "metadata", "extract", "warehouse", "models", "defs"
 def folder_fingerprint(root: Path) -> str:
     """A digest of every file's path, size and modification time (sidecars included, hidden files not)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        st = path.stat()
-        digest.update(os.fsencode(f"{relative.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n"))
+    for relative, st in sorted(_listed_files(root), key=_parts):
+        digest.update(os.fsencode(f"{relative}\0{st.st_size}\0{st.st_mtime_ns}\n"))
     return digest.hexdigest()
+
+
+def _parts(item: tuple[str, os.stat_result]) -> list[str]:
+    """Sort by path parts, the order sorted() gives Path objects: fingerprints stored by earlier builds
+    were taken in that order."""
+    return item[0].split("/")
+
+
+# Errors Path.is_file() answers False to instead of raising (pathlib._ignore_error)
+_NOT_A_FILE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _listed_files(root: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """(relative path, stat) of each non-hidden file under ``root``, as ``root.rglob("*")`` filtered with
+    ``is_file()`` finds them, on os.scandir entries: one stat per file, no Path objects. Links to files
+    count (as is_file follows them), links to folders are not followed, and a folder that cannot
+    be listed is left out, as rglob leaves it."""
+    if not root.is_dir():
+        return
+    stack = [("", os.fspath(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except PermissionError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):  # a hidden folder's files are all hidden: not listed at all
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((prefix + entry.name + "/", entry.path))
+                continue
+            st = _file_stat(entry)
+            if st is not None:
+                yield prefix + entry.name, st
+
+
+def _file_stat(entry: os.DirEntry) -> os.stat_result | None:
+    """The entry's stat (links followed) when it is a regular file, as Path.is_file() decides."""
+    try:
+        st = entry.stat()
+    except OSError as exc:
+        if exc.errno in _NOT_A_FILE:
+            return None
+        raise
+    return st if stat.S_ISREG(st.st_mode) else None
 
 
 @lru_cache(maxsize=1)

@@ -14,9 +14,10 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from ..metadata.detect import DocumentMetadata, detect_metadata
-from ..metadata.sidecar import is_metadata_file, read_supplied_metadata
+from ..metadata.sidecar import is_metadata_name, read_supplied_metadata
 from .document import ReadLimits, parse_document
 from .errors import IngestError
 from .model import ParsedDocument
@@ -61,8 +62,9 @@ class RawScan:
     unreadable_dirs: list[str] = field(default_factory=list)  # relative paths of folders that could not be listed
 
 
-def _hidden(relative: PurePosixPath) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
+def _hidden(relative: str) -> bool:
+    """Whether any part of a forward-slash relative path starts with a dot (on str: no Path parsing)."""
+    return relative.startswith(".") or "/." in relative
 
 
 def recorded_path(raw_dir: Path, path: Path) -> str:
@@ -73,7 +75,11 @@ def recorded_path(raw_dir: Path, path: Path) -> str:
     that name is taken by another file, or the bytes are not GB18030 either, the undecodable bytes
     are written as ``\\xNN`` escapes. Either way the file is read from its name on disk.
     """
-    relative = path.relative_to(raw_dir).as_posix()
+    return _recorded(raw_dir, path.relative_to(raw_dir).as_posix())
+
+
+def _recorded(raw_dir: Path, relative: str) -> str:
+    """recorded_path from the on-disk relative path (forward slashes), for walks that already have it."""
     try:
         relative.encode("utf-8")
         return relative
@@ -89,6 +95,15 @@ def recorded_path(raw_dir: Path, path: Path) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+class RawEntry(NamedTuple):
+    """A report file found by walk_raw_entries, with the directory entry the walk saw (its stat() is
+    one syscall, no path parsing) and both forms of its relative path."""
+
+    on_disk: str  # relative to the raw folder as on disk, forward slashes
+    recorded: str  # as recorded (see recorded_path)
+    entry: os.DirEntry
+
+
 def walk_raw(raw_dir: Path) -> RawScan:
     """Every report file under ``raw_dir``, in a stable order; hidden files and sidecars skipped.
 
@@ -97,31 +112,94 @@ def walk_raw(raw_dir: Path) -> RawScan:
     come back in ``refused`` (a folder's files are then kept as they were, see plan_run). Links
     to folders are not followed: their files, when inside the folder, are reached directly.
     """
+    return walk_raw_entries(raw_dir)[1]
+
+
+def walk_raw_entries(raw_dir: Path) -> tuple[list[RawEntry], RawScan]:
+    """walk_raw, plus each file's RawEntry in the same order, so a caller that stats the files
+    (stat_folder) neither walks again nor parses paths.
+
+    A top-down walk in sorted order, like ``os.walk`` with sorted folders (so ``refused`` and
+    ``unreadable_dirs`` keep their order), but on ``os.scandir`` entries: whether an entry is a
+    folder or a link comes from the listing, without a syscall per file.
+    """
     root = raw_dir.resolve()
     scan = RawScan()
+    found: list[RawEntry] = []
+    stack = [("", os.fspath(raw_dir))]  # (relative prefix with trailing slash, folder as os.walk names it)
+    while stack:
+        prefix, folder = stack.pop()
+        entries = _list_folder(raw_dir, folder, scan)
+        if entries is None:
+            continue
+        subfolders, names = _split_folders(entries)
+        for entry in sorted(names, key=_name):
+            item = _report_file(raw_dir, root, prefix, folder, entry, scan)
+            if item is not None:
+                found.append(item)
+        stack.extend((prefix + name + "/", os.path.join(folder, name)) for name in sorted(subfolders, reverse=True))
+    found.sort(key=_parts)
+    scan.paths = [raw_dir / item.on_disk for item in found]
+    return found, scan
 
-    def unreadable(error: OSError) -> None:
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _parts(item: RawEntry) -> list[str]:
+    """The sort key of a file: its path's parts, the order ``sorted(paths)`` gives Path objects."""
+    return item.on_disk.split("/")
+
+
+def _list_folder(raw_dir: Path, folder: str, scan: RawScan) -> list[os.DirEntry] | None:
+    """A folder's entries, or None when it cannot be listed (recorded in ``scan``); as in os.walk,
+    a listing that fails midway drops the whole folder."""
+    try:
+        with os.scandir(folder) as listing:
+            return list(listing)
+    except OSError as error:
         relative = recorded_path(raw_dir, Path(error.filename))
         scan.unreadable_dirs.append(relative)
         scan.refused.append(FailedFile(relative, 0, None, "read_failed", f"cannot list the folder: {error.strerror}"))
+        return None
 
-    for folder, dirs, files in os.walk(raw_dir, onerror=unreadable):
-        dirs.sort()
-        for name in sorted(files + [d for d in dirs if (Path(folder) / d).is_symlink()]):
-            path = Path(folder) / name
-            relative = PurePosixPath(recorded_path(raw_dir, path))
-            if _hidden(relative) or is_metadata_file(path):
-                continue
-            if path.is_symlink():
-                reason = _link_problem(path, root)
-                if reason:
-                    scan.refused.append(FailedFile(str(relative), 0, None, "refused_link", reason))
-                    continue
-                if path.is_dir():
-                    continue
-            scan.paths.append(path)
-    scan.paths.sort()
-    return scan
+
+def _split_folders(entries: list[os.DirEntry]) -> tuple[list[str], list[os.DirEntry]]:
+    """(names of the real folders to descend into, the other entries: files and links of any kind)."""
+    subfolders, others = [], []
+    for entry in entries:
+        if not entry.is_symlink() and _is_dir(entry):
+            subfolders.append(entry.name)
+        else:
+            others.append(entry)
+    return subfolders, others
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # os.walk counts an entry it cannot stat as a file
+        return False
+
+
+def _report_file(raw_dir: Path, root: Path, prefix: str, folder: str, entry: os.DirEntry,
+                 scan: RawScan) -> RawEntry | None:
+    """The entry as a report file, or None when it is hidden, a sidecar, a refused link (recorded in
+    ``scan``) or a link to a folder."""
+    on_disk = prefix + entry.name
+    recorded = _recorded(raw_dir, on_disk)
+    if _hidden(recorded) or is_metadata_name(entry.name):
+        return None
+    if entry.is_symlink():
+        path = Path(folder) / entry.name
+        reason = _link_problem(path, root)
+        if reason:
+            scan.refused.append(FailedFile(recorded, 0, None, "refused_link", reason))
+            return None
+        if path.is_dir():
+            return None
+    return RawEntry(on_disk, recorded, entry)
 
 
 def _link_problem(path: Path, root: Path) -> str | None:
@@ -164,7 +242,7 @@ class MetadataInputs:
 
 def metadata_inputs(path: Path, relative: str, manifests: dict | None = None) -> MetadataInputs:
     """The metadata inputs of the file at ``path`` (on disk), recorded as ``relative``."""
-    name = PurePosixPath(relative).name
+    name = relative.rpartition("/")[2]  # PurePosixPath(relative).name, without parsing the path
     supplied, source, flags = read_supplied_metadata(path, name, manifests)
     if name != path.name:
         flags.append(f"file_name_not_utf8: recorded as {name}")

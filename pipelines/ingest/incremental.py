@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
-from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, RawScan, ingest_file, recorded_path, walk_raw
+from .corpus import DOC_ID_HEX_CHARS, FailedFile, IngestedDocument, RawScan, ingest_file, walk_raw_entries
 from .document import FORMAT_OF_EXTENSION, MiB, ReadLimits
 from .worker_limits import DEFAULT_WORKER_MEMORY_MB, limit_memory
 
@@ -73,17 +73,19 @@ TRANSIENT_ERRORS = {"timeout", "read_failed", "file_changing"}
 
 
 def stat_folder(raw_dir: Path) -> tuple[list[FileStat], RawScan]:
-    """Each report file's size and modification time, and what the walk refused (see walk_raw)."""
-    scan = walk_raw(raw_dir)
+    """Each report file's size and modification time, and what the walk refused (see walk_raw).
+
+    Each file is stat'ed once, from the entry the walk listed it with: no path is parsed again."""
+    entries, scan = walk_raw_entries(raw_dir)
     stats = []
-    for path in scan.paths:
-        recorded, on_disk = recorded_path(raw_dir, path), path.relative_to(raw_dir).as_posix()
+    for item in entries:
         try:
-            st = path.stat()
+            st = item.entry.stat()
         except OSError as exc:  # gone or unreachable since the walk
-            scan.refused.append(FailedFile(recorded, 0, None, "read_failed", f"cannot stat the file: {exc.strerror}"))
+            scan.refused.append(FailedFile(item.recorded, 0, None, "read_failed", f"cannot stat the file: {exc.strerror}"))
             continue
-        stats.append(FileStat(recorded, st.st_size, st.st_mtime_ns, "" if on_disk == recorded else on_disk))
+        on_disk = "" if item.on_disk == item.recorded else item.on_disk
+        stats.append(FileStat(item.recorded, st.st_size, st.st_mtime_ns, on_disk))
     return stats, scan
 
 

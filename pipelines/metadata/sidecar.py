@@ -7,7 +7,9 @@ sidecar is reported as a flag on the document, never a reason to drop the docume
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 from pathlib import Path
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -16,7 +18,12 @@ FIELDS = ("county", "county_code", "city", "province", "year", "report_type", "i
 
 
 def is_metadata_file(path: Path) -> bool:
-    return path.name.endswith(SIDECAR_SUFFIX) or path.name == MANIFEST_NAME
+    return is_metadata_name(path.name)
+
+
+def is_metadata_name(name: str) -> bool:
+    """is_metadata_file on a bare file name, for walks that have names, not Path objects."""
+    return name.endswith(SIDECAR_SUFFIX) or name == MANIFEST_NAME
 
 
 def _clean(record: dict) -> dict:
@@ -33,22 +40,23 @@ def read_supplied_metadata(path: Path, recorded_name: str | None = None, manifes
     """(fields, source, flags) for a report file: sidecar beats manifest; invalid ones give a flag.
 
     A manifest row names the file as on disk or, for a name that is not UTF-8 on disk, as recorded.
-    ``manifests`` (manifest path -> its rows or the error) keeps each manifest read once when many
+    ``manifests`` (manifest path, a str -> its rows or the error) keeps each manifest read once when many
     files of one folder are looked up together.
     """
     flags: list[str] = []
     names = {path.name, recorded_name or path.name}
-    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    if sidecar.exists():
+    local = os.fspath(path)  # str paths below: this runs for every stored document on each build
+    sidecar = local + SIDECAR_SUFFIX
+    if _exists(sidecar):
         try:
-            return _clean(json.loads(sidecar.read_text("utf-8"))), "sidecar", flags
+            return _clean(json.loads(Path(sidecar).read_text("utf-8"))), "sidecar", flags
         except (ValueError, TypeError, AttributeError, OSError) as exc:
             flags.append(f"sidecar_invalid: {exc}")
-    manifest = path.with_name(MANIFEST_NAME)
+    manifest = os.path.join(os.path.dirname(local), MANIFEST_NAME)
     if manifests is None:
         manifests = {}
     if manifest not in manifests:
-        manifests[manifest] = _manifest_rows(manifest)
+        manifests[manifest] = _manifest_rows(Path(manifest))
     rows = manifests[manifest]
     if isinstance(rows, str):
         flags.append(f"manifest_invalid: {rows}")
@@ -61,6 +69,23 @@ def read_supplied_metadata(path: Path, recorded_name: str | None = None, manifes
                 flags.append(f"manifest_invalid: {exc}")
                 break
     return {}, None, flags
+
+
+# Errors Path.exists() answers False to instead of raising (pathlib._ignore_error)
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _exists(path: str) -> bool:
+    """Path(path).exists() without building a Path: a missing file is False, other errors raise."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno in _ABSENT:
+            return False
+        raise
+    except ValueError:  # an embedded NUL, as Path.exists
+        return False
+    return True
 
 
 def _manifest_rows(manifest: Path) -> list[dict] | str:

@@ -151,7 +151,11 @@ def metadata_to_rederive(raw_dir: Path, stats: list[FileStat], files: dict[str, 
     The path is the document's recorded one while a file holds it there, else the first file now
     holding it. Files kept unlisted (an unreadable folder) are not looked at: their sidecars cannot be.
     """
-    on_disk = {s.path: s.local(raw_dir) for s in stats if s.local(raw_dir).exists()}
+    held = {path for path, doc_id in files.items() if doc_id not in parsed}
+    on_disk = {}  # only the files the loop below asks about are looked at: one stat each
+    for s in stats:
+        if s.path in held and (local := s.local(raw_dir)).exists():
+            on_disk[s.path] = local
     paths: dict[str, str] = {}
     for path, doc_id in sorted(files.items()):
         if doc_id not in parsed and path in on_disk:
