@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -128,6 +129,15 @@ def _shares(output: str, workers: int, seconds: float) -> dict:
     }
 
 
+def _remove_warehouse(warehouse: Path) -> None:
+    """A previous run's warehouse and everything beside it (draft, lock, batch store), for a build from empty."""
+    for stale in warehouse.parent.glob("warehouse*"):
+        if stale.is_dir():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
+
+
 def run_build(raw: Path, warehouse: Path, label: str, workers: int = 1) -> dict:
     """One verbose `shufa build` subprocess: wall seconds, peak RSS (largest process, MiB), and where the
     time went (see _shares)."""
@@ -197,8 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.floor_only:
         return 0
 
-    for stale in warehouse.parent.glob("warehouse*"):
-        stale.unlink()
+    _remove_warehouse(warehouse)
     full = run_build(raw, warehouse, "full build", workers)
     counts = warehouse_counts(warehouse)
     noops = [run_build(raw, warehouse, f"no-op build {i + 1}") for i in range(args.repeats)]
@@ -211,8 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         years2 = list(range(min(args.years) - len(args.years), max(args.years) + 1))
         files2 = ensure_corpus(args.dir / "raw2x", years2, workers)
         warehouse2 = args.dir / "warehouse2x" / "warehouse.duckdb"
-        for stale in warehouse2.parent.glob("warehouse*"):
-            stale.unlink()
+        _remove_warehouse(warehouse2)
         double = {"documents": len(files2), "years": years2,
                   **run_build(args.dir / "raw2x", warehouse2, f"full build of {len(files2)} reports", workers)}
     floor = (floor_before + floor_after) / 2
